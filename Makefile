@@ -1,0 +1,122 @@
+# capplan: capacity planning from Prometheus history.
+#
+#   make                 build bin/capplan-*
+#   make check           unit tests, then integration tests against a private
+#                        PostgreSQL and a real Prometheus (started and stopped here)
+#   make SANITIZE=address,undefined check    the same under ASan + UBSan (= make asan-check)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench           ingest benchmark against psql \copy
+#   make V=1             show the commands
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/capplan
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libpq libcurl yajl
+
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla \
+	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wundef
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
+	-Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm
+TEST_LIBS := -lcunit
+
+# A sanitized build lives apart (objects and binaries), so switching back and
+# forth never mixes the two.
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+BUILD := build/san
+OUT := build/san/bin
+else
+BUILD := build/opt
+OUT := bin
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+LIB_A := $(BUILD)/libcapplan.a
+PROGRAMS := capplan-ingest
+BINS := $(PROGRAMS:%=$(OUT)/%)
+SQL := $(sort $(wildcard sql/[0-9]*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+INTEG_SRC := $(sort $(wildcard tests/integration/*.c))
+
+.PHONY: all check unit-check integration-check asan asan-check install uninstall clean bench lint
+
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The migrations are compiled into the library, so an installed binary needs no files.
+$(BUILD)/gen/migrations.c: $(SQL) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)sh scripts/embed-sql $(SQL) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/%: $(BUILD)/cmd/%.o $(LIB_A)
+	@mkdir -p $(OUT)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+$(BUILD)/tests/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS) $(TEST_LIBS)
+
+check: unit-check integration-check
+
+unit-check: $(BUILD)/tests/unit-tests
+	$(Q)cd tests && ../$(BUILD)/tests/unit-tests
+
+integration-check: $(BINS) $(BUILD)/tests/integration-tests
+	$(Q)CAPPLAN_BIN_DIR=$(OUT) tests/run-integration $(BUILD)/tests/integration-tests
+
+asan:
+	$(MAKE) SANITIZE=address,undefined all
+
+asan-check:
+	$(MAKE) SANITIZE=address,undefined check
+
+lint:
+	$(Q)shellcheck scripts/* tests/run-integration .ci/run
+
+bench: $(BINS)
+	$(Q)scripts/bench-ingest
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGRAMS:%=bin/%) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,18 @@
+/*
+ * tests/unit/suites.h: one CUnit suite per lib/ module; test_main.c runs them all.
+ */
+#ifndef CAPPLAN_TESTS_UNIT_SUITES_H
+#define CAPPLAN_TESTS_UNIT_SUITES_H
+
+/* Each adds its suite to the registry; returns 0 or -1. */
+int register_strbuf_suite(void);
+int register_timeutil_suite(void);
+int register_labels_suite(void);
+int register_csv_in_suite(void);
+int register_prom_json_suite(void);
+int register_prom_http_suite(void);
+
+/* The folder of the test fixtures (tests/fixtures), set by test_main. */
+extern const char *capplan_test_fixtures;
+
+#endif
