@@ -17,8 +17,10 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libpq libcurl yajl
 
+# Messages are cut to their buffers on purpose: -Wno-format-truncation.
 WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla \
-	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wundef
+	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wundef \
+	-Wno-format-truncation
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
 	-Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS))
