@@ -69,6 +69,13 @@ capplan_db_error(struct capplan_db *db, const PGresult *res, const char *purpose
 	                         purpose, line);
 }
 
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 struct capplan_db *
 capplan_db_connect(const char *conninfo, const char *application, struct capplan_error *err)
 {
@@ -94,6 +101,8 @@ capplan_db_connect(const char *conninfo, const char *application, struct capplan
 		capplan_error_hint(err, "check --db or the PGHOST/PGPORT/PGDATABASE/PGUSER environment");
 		goto fail;
 	}
+	/* libpq prints NOTICEs to stderr by default; a library must not print. */
+	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
 	if (capplan_db_exec(db, "set session time zone", "SET TimeZone = 'UTC'", err) < 0)
 		goto fail;
 	if (capplan_db_migrate(db, err) < 0)

@@ -1,40 +1,67 @@
 /*
  * lib/ingest/copy_sink.c: a sink that loads one input into PostgreSQL.
  *
- * Staging rows go out in COPY's binary format: no number or timestamp is
- * turned into text and parsed back, which is most of what text COPY costs.
+ * Rows travel in COPY's binary format: no number or timestamp is turned into
+ * text and parsed back, which is most of what text COPY costs.
  */
 #include "ingest/copy_sink.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "labels.h"
+#include "util/hashmap.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 
-/* Flush staged rows to libpq in pieces of about this size. */
+/* Hand COPY data to libpq in pieces of about this size. */
 #define COPY_FLUSH_BYTES (256 * 1024)
+
+/* Samples held while their series wait to be looked up (32 bytes each). */
+#define PENDING_MAX (256 * 1024)
+/* Series looked up in one batch at most. */
+#define SERIES_BATCH 1000
 
 /* PostgreSQL's timestamp epoch (2000-01-01) in Unix milliseconds. */
 #define PG_EPOCH_MS INT64_C(946684800000)
 
-/* One series as seen in one scope. */
-struct entry {
-	int scope;
-	int discarded;
-	int unsorted;            /* timestamps went backwards: the database checks duplicates */
+/* One series of the input: (metric, labels). */
+struct series {
 	char *metric;
 	char *labels_json;       /* canonical label set */
 	char *display;           /* metric{labels}, for messages */
+	int resolved;            /* id and newest are known */
+	int queued;              /* waiting in the next batch of look-ups */
+	int32_t id;
+	int64_t newest;          /* newest timestamp stored before this input, or INT64_MIN */
+	int dirty;               /* a discarded scope copied rows of it: merge the rest */
+	int has_samples;
+};
+
+/* A sample waiting for its series' id or its month's partition. */
+struct pending {
+	int32_t entry;
+	int64_t ts;
+	double value;
+	int64_t pos;
+};
+
+/* One series within one scope. */
+struct entry {
+	size_t series;
+	int scope;
+	int discarded;
+	int unsorted;            /* timestamps went back: the database checks duplicates */
 	uint64_t count;
-	int64_t first_pos;
+	uint64_t direct;         /* rows copied straight into capplan.samples */
 	int64_t last_ts, last_pos;
 	int64_t min_ts, max_ts;
-	int64_t last_month;      /* spares a search of months for every sample */
+	int64_t last_month;      /* spares a partition check for every sample */
 };
 
 struct capplan_copy_sink {
@@ -45,69 +72,102 @@ struct capplan_copy_sink {
 	int64_t started_ms;
 	int in_tx;
 	int in_copy;
+	int series_table;                  /* capplan_ingest_series exists in this transaction */
 
+	struct series *series;
+	size_t nseries, series_cap;
+	struct capplan_hashmap series_index;    /* metric NUL labels_json -> series */
 	struct entry *entries;
 	size_t nentries, entries_cap;
-	uint32_t *index;                   /* open addressing over entries: slot holds entry+1 */
-	size_t index_cap;
+	struct capplan_hashmap entry_index;     /* scope, series -> entry */
 
-	int64_t *months;                   /* sorted month starts seen, for partitions */
-	size_t nmonths, months_cap;
+	struct capplan_hashmap months;          /* month start -> 1, partitions known to exist */
+
+	/*
+	 * Samples wait here until their series and months are looked up in one
+	 * batch: one pause of the COPY per batch rather than per series.
+	 */
+	struct pending *pending;
+	size_t npending;
+	size_t *queue;                          /* series to look up */
+	size_t nqueue;
+	int64_t *wanted;                        /* months to create */
+	size_t nwanted, wanted_cap;
 
 	struct capplan_strbuf buf;         /* COPY data not yet handed to libpq */
-	uint64_t staged;
+	FILE *spool;                       /* rows to merge at commit */
+	uint64_t spooled;
+	uint64_t received;
+	uint64_t copied;                   /* rows COPY has taken into capplan.samples */
 	uint64_t skipped;
 };
 
-static const char SAMPLE_TABLE_SQL[] =
-	"CREATE TEMP TABLE capplan_ingest_sample ("
-	" entry_no integer NOT NULL, ts timestamptz NOT NULL,"
-	" value double precision NOT NULL, pos bigint NOT NULL) ON COMMIT DROP;"
-	"CREATE TEMP TABLE capplan_ingest_entry ("
-	" entry_no integer NOT NULL, metric text NOT NULL, labels jsonb NOT NULL) ON COMMIT DROP";
+static int
+oom(struct capplan_error *err)
+{
+	return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+}
 
 /* ---- binary COPY encoding (network byte order) ---- */
 
-static void
+static unsigned char *
 put16(unsigned char *p, uint16_t v)
 {
 	p[0] = (unsigned char)(v >> 8);
 	p[1] = (unsigned char)v;
+	return p + 2;
 }
 
-static void
+static unsigned char *
 put32(unsigned char *p, uint32_t v)
 {
 	for (int i = 3; i >= 0; i--, v >>= 8)
 		p[i] = (unsigned char)v;
+	return p + 4;
 }
 
-static void
+static unsigned char *
 put64(unsigned char *p, uint64_t v)
 {
 	for (int i = 7; i >= 0; i--, v >>= 8)
 		p[i] = (unsigned char)v;
+	return p + 8;
 }
 
-static int
-put_header(struct capplan_strbuf *buf)
+/* A field of 4 or 8 bytes: its length, then its value. */
+static unsigned char *
+field32(unsigned char *p, uint32_t v)
 {
-	static const char sig[] = "PGCOPY\n\377\r\n";   /* 11 bytes with its NUL */
-	unsigned char rest[8] = { 0 };                  /* flags, header extension length */
-
-	if (capplan_strbuf_append(buf, sig, 11) < 0)
-		return -1;
-	return capplan_strbuf_append(buf, rest, sizeof(rest));
+	return put32(put32(p, 4), v);
 }
 
-static int
-put_trailer(struct capplan_strbuf *buf)
+static unsigned char *
+field64(unsigned char *p, uint64_t v)
 {
-	unsigned char t[2];
-
-	put16(t, 0xffff);
-	return capplan_strbuf_append(buf, t, 2);
+	return put64(put32(p, 8), v);
 }
+
+static uint64_t
+pg_timestamp(int64_t ms)
+{
+	return (uint64_t)((ms - PG_EPOCH_MS) * 1000);
+}
+
+static uint64_t
+double_bits(double v)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	return bits;
+}
+
+static const unsigned char copy_header[19] = {
+	'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0,   /* signature */
+	0, 0, 0, 0,                                               /* flags */
+	0, 0, 0, 0                                                /* header extension */
+};
+static const unsigned char copy_trailer[2] = { 0xff, 0xff };
 
 /* ---- places and names in messages ---- */
 
@@ -127,109 +187,29 @@ format_place(const struct capplan_copy_sink *cs, int64_t pos, char *out, size_t 
 	}
 }
 
+/* other_pos < 0: the other place is not known, only that it came earlier. */
 static int
-oom(struct capplan_error *err)
+duplicate_error(struct capplan_copy_sink *cs, const struct series *s, int64_t ts, int64_t pos,
+                int64_t other_pos, struct capplan_error *err)
 {
-	return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+	char place[512], tsbuf[CAPPLAN_TIME_BUFSZ];
+
+	format_place(cs, pos, place, sizeof(place));
+	capplan_error_set(err, CAPPLAN_EX_DATAERR, "%s: duplicate timestamp %s in series %s", place,
+	                  capplan_time_format(ts, tsbuf), s->display);
+	if (other_pos < 0)
+		capplan_error_hint(err, "the same series and time came earlier in the input");
+	else if (cs->options.pos_kind == CAPPLAN_POS_LINE)
+		capplan_error_hint(err, "the same series and time also at line %" PRId64, other_pos);
+	else if (cs->options.pos_kind == CAPPLAN_POS_BYTE_OFFSET)
+		capplan_error_hint(err, "the same series and time also at byte offset %" PRId64, other_pos);
+	return -1;
 }
 
-/* ---- the entry index ---- */
-
-static uint64_t
-hash_bytes(uint64_t h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
-
-static uint64_t
-entry_hash(int scope, const char *metric, const char *labels_json)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	h = hash_bytes(h, (const char *)&scope, sizeof(scope));
-	h = hash_bytes(h, metric, strlen(metric) + 1);
-	return hash_bytes(h, labels_json, strlen(labels_json));
-}
+/* ---- the COPY into capplan.samples, paused while we talk to the server ---- */
 
 static int
-index_grow(struct capplan_copy_sink *cs)
-{
-	size_t cap = cs->index_cap ? cs->index_cap * 2 : 1024;
-	uint32_t *index = calloc(cap, sizeof(*index));
-
-	if (!index)
-		return -1;
-	for (size_t i = 0; i < cs->nentries; i++) {
-		const struct entry *e = &cs->entries[i];
-		size_t slot = entry_hash(e->scope, e->metric, e->labels_json) & (cap - 1);
-
-		while (index[slot])
-			slot = (slot + 1) & (cap - 1);
-		index[slot] = (uint32_t)i + 1;
-	}
-	free(cs->index);
-	cs->index = index;
-	cs->index_cap = cap;
-	return 0;
-}
-
-/* The slot of (scope, metric, labels): holding its entry, or empty where it would go. */
-static size_t
-index_find(const struct capplan_copy_sink *cs, int scope, const char *metric, const char *labels_json)
-{
-	size_t slot = entry_hash(scope, metric, labels_json) & (cs->index_cap - 1);
-
-	while (cs->index[slot]) {
-		const struct entry *e = &cs->entries[cs->index[slot] - 1];
-
-		if (e->scope == scope && strcmp(e->metric, metric) == 0 &&
-		    strcmp(e->labels_json, labels_json) == 0)
-			break;
-		slot = (slot + 1) & (cs->index_cap - 1);
-	}
-	return slot;
-}
-
-/* ---- months that need a partition ---- */
-
-static int
-note_month(struct capplan_copy_sink *cs, int64_t month)
-{
-	size_t lo = 0, hi = cs->nmonths;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (cs->months[mid] == month)
-			return 0;
-		if (cs->months[mid] < month)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (cs->nmonths == cs->months_cap) {
-		size_t cap = cs->months_cap ? cs->months_cap * 2 : 32;
-		int64_t *m = realloc(cs->months, cap * sizeof(*m));
-
-		if (!m)
-			return -1;
-		cs->months = m;
-		cs->months_cap = cap;
-	}
-	memmove(cs->months + lo + 1, cs->months + lo, (cs->nmonths - lo) * sizeof(*cs->months));
-	cs->months[lo] = month;
-	cs->nmonths++;
-	return 0;
-}
-
-/* ---- the sink callbacks ---- */
-
-static int
-flush_copy(struct capplan_copy_sink *cs, struct capplan_error *err)
+flush_buf(struct capplan_copy_sink *cs, struct capplan_error *err)
 {
 	if (cs->buf.len == 0)
 		return 0;
@@ -240,76 +220,405 @@ flush_copy(struct capplan_copy_sink *cs, struct capplan_error *err)
 }
 
 static int
+copy_open(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	if (cs->in_copy)
+		return 0;
+	if (capplan_db_copy_begin(cs->db, "start COPY into capplan.samples",
+	                          "COPY capplan.samples (series_id, ts, value) FROM STDIN (FORMAT binary)",
+	                          err) < 0)
+		return -1;
+	cs->in_copy = 1;
+	capplan_strbuf_reset(&cs->buf);
+	return capplan_strbuf_append(&cs->buf, copy_header, sizeof(copy_header)) < 0 ? oom(err) : 0;
+}
+
+static int
+copy_close(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	long long rows;
+
+	if (!cs->in_copy)
+		return 0;
+	cs->in_copy = 0;
+	if (capplan_strbuf_append(&cs->buf, copy_trailer, sizeof(copy_trailer)) < 0)
+		return oom(err);
+	if (flush_buf(cs, err) < 0)
+		return -1;
+	rows = capplan_db_copy_end(cs->db, err);
+	if (rows < 0)
+		return -1;
+	cs->copied += (uint64_t)rows;
+	return 0;
+}
+
+/* Series looked up in a batch travel by binary COPY: no quoting of label text anywhere. */
+static int
+copy_queued_series(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	const char *sql = cs->series_table ? "TRUNCATE capplan_ingest_series" :
+		"CREATE TEMP TABLE capplan_ingest_series ("
+		" n integer NOT NULL, metric text NOT NULL, labels jsonb NOT NULL) ON COMMIT DROP";
+
+	if (capplan_db_exec(cs->db, "prepare series look-up", sql, err) < 0)
+		return -1;
+	cs->series_table = 1;
+	if (capplan_db_copy_begin(cs->db, "start COPY of series",
+	                          "COPY capplan_ingest_series (n, metric, labels) FROM STDIN (FORMAT binary)",
+	                          err) < 0)
+		return -1;
+	capplan_strbuf_reset(&cs->buf);
+	capplan_strbuf_append(&cs->buf, copy_header, sizeof(copy_header));
+	for (size_t i = 0; i < cs->nqueue; i++) {
+		const struct series *s = &cs->series[cs->queue[i]];
+		size_t mlen = strlen(s->metric), jlen = strlen(s->labels_json);
+		unsigned char head[14], *p = head;
+		const unsigned char jsonb_version = 1;
+
+		p = put16(p, 3);
+		p = field32(p, (uint32_t)cs->queue[i]);
+		put32(p, (uint32_t)mlen);
+		capplan_strbuf_append(&cs->buf, head, sizeof(head));
+		capplan_strbuf_append(&cs->buf, s->metric, mlen);
+		/* jsonb's binary form is a version byte, then the JSON text. */
+		put32(head, (uint32_t)jlen + 1);
+		capplan_strbuf_append(&cs->buf, head, 4);
+		capplan_strbuf_append(&cs->buf, &jsonb_version, 1);
+		if (capplan_strbuf_append(&cs->buf, s->labels_json, jlen) < 0)
+			return oom(err);
+		if (cs->buf.len >= COPY_FLUSH_BYTES && flush_buf(cs, err) < 0)
+			return -1;
+	}
+	if (capplan_strbuf_append(&cs->buf, copy_trailer, sizeof(copy_trailer)) < 0)
+		return oom(err);
+	if (flush_buf(cs, err) < 0)
+		return -1;
+	return capplan_db_copy_end(cs->db, err) < 0 ? -1 : 0;
+}
+
+/*
+ * Look up the queued series, creating those that are new, with the newest
+ * timestamp stored for each.  The SELECT runs after the INSERT, so its
+ * snapshot sees both what we created and what a concurrent load created and
+ * committed while our INSERT waited for it.
+ */
+static int
+resolve_queued(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	PGresult *res;
+	int rows;
+
+	if (cs->nqueue == 0)
+		return 0;
+	if (copy_queued_series(cs, err) < 0)
+		return -1;
+	res = capplan_db_query(cs->db, "create new series",
+	                       "INSERT INTO capplan.series (metric, labels)"
+	                       " SELECT metric, labels FROM capplan_ingest_series ORDER BY n"
+	                       " ON CONFLICT (metric, labels) DO NOTHING",
+	                       0, NULL, PGRES_COMMAND_OK, err);
+	if (!res)
+		return -1;
+	PQclear(res);
+	res = capplan_db_query(cs->db, "look up series",
+	                       "SELECT i.n, s.id, (SELECT (extract(epoch FROM max(x.ts)) * 1000)::bigint"
+	                       "  FROM capplan.samples x WHERE x.series_id = s.id)"
+	                       " FROM capplan_ingest_series i"
+	                       " JOIN capplan.series s ON s.metric = i.metric AND s.labels = i.labels",
+	                       0, NULL, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	rows = PQntuples(res);
+	for (int r = 0; r < rows; r++) {
+		struct series *s = &cs->series[strtoul(PQgetvalue(res, r, 0), NULL, 10)];
+
+		s->id = (int32_t)strtol(PQgetvalue(res, r, 1), NULL, 10);
+		s->newest = PQgetisnull(res, r, 2) ? INT64_MIN : strtoll(PQgetvalue(res, r, 2), NULL, 10);
+		s->resolved = 1;
+		s->queued = 0;
+	}
+	PQclear(res);
+	if ((size_t)rows != cs->nqueue)
+		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE,
+		                         "database: %zu series looked up, %d found", cs->nqueue, rows);
+	cs->nqueue = 0;
+	return 0;
+}
+
+static int
+month_known(const struct capplan_copy_sink *cs, int64_t month)
+{
+	size_t known;
+
+	return capplan_hashmap_get(&cs->months, &month, sizeof(month), &known);
+}
+
+static int
+want_month(struct capplan_copy_sink *cs, int64_t month)
+{
+	for (size_t i = 0; i < cs->nwanted; i++)
+		if (cs->wanted[i] == month)
+			return 0;
+	if (cs->nwanted == cs->wanted_cap) {
+		size_t cap = cs->wanted_cap ? cs->wanted_cap * 2 : 16;
+		int64_t *grown = realloc(cs->wanted, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		cs->wanted = grown;
+		cs->wanted_cap = cap;
+	}
+	cs->wanted[cs->nwanted++] = month;
+	return 0;
+}
+
+static int
+create_wanted_months(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	for (size_t i = 0; i < cs->nwanted; i++) {
+		char text[CAPPLAN_TIME_BUFSZ];
+		const char *params[1] = { capplan_time_format(cs->wanted[i], text) };
+		PGresult *res = capplan_db_query(cs->db, "create month partition",
+		                                 "SELECT capplan.ensure_sample_partition($1)", 1, params,
+		                                 PGRES_TUPLES_OK, err);
+
+		if (!res)
+			return -1;
+		PQclear(res);
+		if (capplan_hashmap_put(&cs->months, &cs->wanted[i], sizeof(int64_t), 1) < 0)
+			return oom(err);
+	}
+	cs->nwanted = 0;
+	return 0;
+}
+
+/* ---- the spool: rows merged at commit ---- */
+
+static int
+spool_open(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/capplan-ingest-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return capplan_error_set(err, CAPPLAN_EX_CANTCREAT, "cannot create a spool file in %s: %s",
+		                         dir && *dir ? dir : "/tmp", strerror(errno));
+	unlink(path);   /* gone with the process, whatever happens */
+	cs->spool = fdopen(fd, "w+b");
+	if (!cs->spool) {
+		close(fd);
+		return oom(err);
+	}
+	return 0;
+}
+
+static int
+spool_row(struct capplan_copy_sink *cs, const struct series *s, size_t entry, int64_t ts,
+          double value, int64_t pos, int fresh, struct capplan_error *err)
+{
+	unsigned char row[63], *p = row;
+
+	if (!cs->spool && spool_open(cs, err) < 0)
+		return -1;
+	p = put16(p, 6);
+	p = field32(p, (uint32_t)s->id);
+	p = field32(p, (uint32_t)entry);
+	p = field64(p, pg_timestamp(ts));
+	p = field64(p, double_bits(value));
+	p = field64(p, (uint64_t)pos);
+	p = put32(p, 1);
+	*p++ = fresh ? 1 : 0;
+	if (fwrite(row, 1, (size_t)(p - row), cs->spool) != (size_t)(p - row))
+		return capplan_error_set(err, CAPPLAN_EX_CANTCREAT, "cannot write the spool file: %s",
+		                         strerror(errno));
+	cs->spooled++;
+	return 0;
+}
+
+/* ---- the sink callbacks ---- */
+
+static int
+find_or_add_series(struct capplan_copy_sink *cs, const char *metric, const char *labels_json,
+                   struct capplan_labels *labels, size_t *out, struct capplan_error *err)
+{
+	struct capplan_strbuf key = CAPPLAN_STRBUF_INIT;
+	struct capplan_strbuf display = CAPPLAN_STRBUF_INIT;
+	struct series *s;
+	int rc = -1;
+
+	if (capplan_strbuf_append(&key, metric, strlen(metric) + 1) < 0 ||
+	    capplan_strbuf_append_str(&key, labels_json) < 0)
+		goto oom;
+	if (capplan_hashmap_get(&cs->series_index, key.data, key.len, out)) {
+		rc = 0;
+		goto done;
+	}
+	if (cs->nseries == cs->series_cap) {
+		size_t cap = cs->series_cap ? cs->series_cap * 2 : 256;
+		struct series *grown = realloc(cs->series, cap * sizeof(*grown));
+
+		if (!grown)
+			goto oom;
+		cs->series = grown;
+		cs->series_cap = cap;
+	}
+	if (capplan_labels_format_series(metric, labels, &display) < 0)
+		goto oom;
+	s = &cs->series[cs->nseries];
+	memset(s, 0, sizeof(*s));
+	s->metric = strdup(metric);
+	s->labels_json = strdup(labels_json);
+	s->display = capplan_strbuf_detach(&display);
+	if (!s->metric || !s->labels_json || !s->display ||
+	    capplan_hashmap_put(&cs->series_index, key.data, key.len, cs->nseries) < 0) {
+		free(s->metric);
+		free(s->labels_json);
+		free(s->display);
+		goto oom;
+	}
+	*out = cs->nseries++;
+	rc = 0;
+	goto done;
+oom:
+	oom(err);
+done:
+	capplan_strbuf_release(&key);
+	capplan_strbuf_release(&display);
+	return rc;
+}
+
+static int
 sink_open_series(struct capplan_sink *sink, int scope, const char *metric,
                  struct capplan_labels *labels, int64_t pos, struct capplan_error *err)
 {
 	struct capplan_copy_sink *cs = (struct capplan_copy_sink *)sink;
 	struct capplan_strbuf json = CAPPLAN_STRBUF_INIT;
-	struct capplan_strbuf display = CAPPLAN_STRBUF_INIT;
+	struct { int scope; size_t series; } key;
+	size_t series, found;
 	struct entry *e;
-	size_t slot;
 
-	if (capplan_labels_to_json(labels, &json, err) < 0)
-		goto fail;
-	if (cs->nentries * 2 >= cs->index_cap && index_grow(cs) < 0)
-		goto fail_oom;
-	slot = index_find(cs, scope, metric, capplan_strbuf_str(&json));
-	if (cs->index[slot]) {
+	(void)pos;
+	if (capplan_labels_to_json(labels, &json, err) < 0 ||
+	    find_or_add_series(cs, metric, capplan_strbuf_str(&json), labels, &series, err) < 0) {
 		capplan_strbuf_release(&json);
-		return (int)cs->index[slot] - 1;
+		return -1;
 	}
-	if (cs->nentries >= INT32_MAX - 1)
-		goto fail_oom;
+	capplan_strbuf_release(&json);
+	memset(&key, 0, sizeof(key));
+	key.scope = scope;
+	key.series = series;
+	if (capplan_hashmap_get(&cs->entry_index, &key, sizeof(key), &found))
+		return (int)found;
+	if (cs->nentries >= INT32_MAX)
+		return oom(err);
 	if (cs->nentries == cs->entries_cap) {
 		size_t cap = cs->entries_cap ? cs->entries_cap * 2 : 256;
 		struct entry *grown = realloc(cs->entries, cap * sizeof(*grown));
 
 		if (!grown)
-			goto fail_oom;
+			return oom(err);
 		cs->entries = grown;
 		cs->entries_cap = cap;
 	}
-	if (capplan_labels_format_series(metric, labels, &display) < 0)
-		goto fail_oom;
 	e = &cs->entries[cs->nentries];
 	memset(e, 0, sizeof(*e));
+	e->series = series;
 	e->scope = scope;
-	e->metric = strdup(metric);
-	e->labels_json = capplan_strbuf_detach(&json);
-	e->display = capplan_strbuf_detach(&display);
-	e->first_pos = pos;
 	e->last_month = INT64_MIN;
-	if (!e->metric || !e->labels_json || !e->display) {
-		free(e->metric);
-		free(e->labels_json);
-		free(e->display);
-		goto fail_oom;
-	}
-	cs->index[slot] = (uint32_t)cs->nentries + 1;
+	if (capplan_hashmap_put(&cs->entry_index, &key, sizeof(key), cs->nentries) < 0)
+		return oom(err);
 	return (int)cs->nentries++;
-
-fail_oom:
-	oom(err);
-fail:
-	capplan_strbuf_release(&json);
-	capplan_strbuf_release(&display);
-	return -1;
 }
 
 static int
-duplicate_error(struct capplan_copy_sink *cs, const struct entry *e, int64_t ts, int64_t pos,
-                int64_t other_pos, struct capplan_error *err)
+copy_row(struct capplan_copy_sink *cs, const struct series *s, int64_t ts, double value,
+         struct capplan_error *err)
 {
-	char place[512], tsbuf[CAPPLAN_TIME_BUFSZ];
+	unsigned char row[34], *p = row;
 
-	format_place(cs, pos, place, sizeof(place));
-	capplan_error_set(err, CAPPLAN_EX_DATAERR, "%s: duplicate timestamp %s in series %s", place,
-	                  capplan_time_format(ts, tsbuf), e->display);
-	if (cs->options.pos_kind == CAPPLAN_POS_LINE)
-		capplan_error_hint(err, "the same series and time also at line %" PRId64, other_pos);
-	else if (cs->options.pos_kind == CAPPLAN_POS_BYTE_OFFSET)
-		capplan_error_hint(err, "the same series and time also at byte offset %" PRId64, other_pos);
-	return -1;
+	if (copy_open(cs, err) < 0)
+		return -1;
+	p = put16(p, 3);
+	p = field32(p, (uint32_t)s->id);
+	p = field64(p, pg_timestamp(ts));
+	p = field64(p, double_bits(value));
+	if (capplan_strbuf_append(&cs->buf, row, sizeof(row)) < 0)
+		return oom(err);
+	if (cs->buf.len >= COPY_FLUSH_BYTES)
+		return flush_buf(cs, err);
+	return 0;
+}
+
+/*
+ * Where a sample goes once its series and month are known.  Newer than all
+ * that was stored, in order, and no retried chunk of its series copied
+ * before: it cannot collide, so it goes straight in.  Otherwise it is merged
+ * at commit; "fresh" marks a merged row newer than what was stored, which
+ * only this input can repeat.
+ */
+static int
+route(struct capplan_copy_sink *cs, int handle, int64_t ts, double value, int64_t pos,
+      struct capplan_error *err)
+{
+	struct entry *e = &cs->entries[handle];
+	const struct series *s = &cs->series[e->series];
+
+	if (e->discarded)
+		return 0;   /* held while its scope failed: the retry brings it again */
+	if (!e->unsorted && !s->dirty && ts > s->newest) {
+		e->direct++;
+		return copy_row(cs, s, ts, value, err);
+	}
+	return spool_row(cs, s, (size_t)handle, ts, value, pos, ts > s->newest && !s->dirty, err);
+}
+
+/* Look up what the held samples wait for, then send them on. */
+static int
+flush_pending(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	if (cs->npending == 0 && cs->nqueue == 0 && cs->nwanted == 0)
+		return 0;
+	if (copy_close(cs, err) < 0 || resolve_queued(cs, err) < 0 ||
+	    create_wanted_months(cs, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cs->npending; i++) {
+		const struct pending *p = &cs->pending[i];
+
+		if (route(cs, p->entry, p->ts, p->value, p->pos, err) < 0)
+			return -1;
+	}
+	cs->npending = 0;
+	return 0;
+}
+
+static int
+hold(struct capplan_copy_sink *cs, int handle, int64_t ts, double value, int64_t pos,
+     struct capplan_error *err)
+{
+	struct series *s = &cs->series[cs->entries[handle].series];
+
+	if (!cs->pending) {
+		cs->pending = malloc(PENDING_MAX * sizeof(*cs->pending));
+		cs->queue = malloc(SERIES_BATCH * sizeof(*cs->queue));
+		if (!cs->pending || !cs->queue)
+			return oom(err);
+	}
+	if (!s->resolved && !s->queued) {
+		if (cs->nqueue == SERIES_BATCH && flush_pending(cs, err) < 0)
+			return -1;
+		cs->queue[cs->nqueue++] = (size_t)(s - cs->series);
+		s->queued = 1;
+	}
+	cs->pending[cs->npending].entry = handle;
+	cs->pending[cs->npending].ts = ts;
+	cs->pending[cs->npending].value = value;
+	cs->pending[cs->npending].pos = pos;
+	if (++cs->npending == PENDING_MAX)
+		return flush_pending(cs, err);
+	return 0;
 }
 
 static int
@@ -318,17 +627,18 @@ sink_add_sample(struct capplan_sink *sink, int handle, int64_t ts, double value,
 {
 	struct capplan_copy_sink *cs = (struct capplan_copy_sink *)sink;
 	struct entry *e = &cs->entries[handle];
-	unsigned char row[46];
-	uint64_t bits;
+	struct series *s = &cs->series[e->series];
 	int64_t month;
+	int ready = s->resolved;
 
+	cs->received++;
 	if (cs->options.drop_nan && isnan(value)) {
 		cs->skipped++;
 		return 0;
 	}
 	if (e->count > 0) {
 		if (ts == e->last_ts)
-			return duplicate_error(cs, e, ts, pos, e->last_pos, err);
+			return duplicate_error(cs, s, ts, pos, e->last_pos, err);
 		if (ts < e->last_ts)
 			e->unsorted = 1;
 	}
@@ -342,28 +652,16 @@ sink_add_sample(struct capplan_sink *sink, int handle, int64_t ts, double value,
 
 	month = capplan_time_month_start(ts);
 	if (month != e->last_month) {
-		if (note_month(cs, month) < 0)
+		if (month_known(cs, month))
+			e->last_month = month;
+		else if (want_month(cs, month) < 0)
 			return oom(err);
-		e->last_month = month;
+		else
+			ready = 0;
 	}
-
-	/* Tuple: 4 fields; int4 entry_no, timestamptz (int8 us since 2000), float8, int8 pos. */
-	memcpy(&bits, &value, sizeof(bits));
-	put16(row, 4);
-	put32(row + 2, 4);
-	put32(row + 6, (uint32_t)handle);
-	put32(row + 10, 8);
-	put64(row + 14, (uint64_t)((ts - PG_EPOCH_MS) * 1000));
-	put32(row + 22, 8);
-	put64(row + 26, bits);
-	put32(row + 34, 8);
-	put64(row + 38, (uint64_t)pos);
-	if (capplan_strbuf_append(&cs->buf, row, sizeof(row)) < 0)
-		return oom(err);
-	cs->staged++;
-	if (cs->buf.len >= COPY_FLUSH_BYTES)
-		return flush_copy(cs, err);
-	return 0;
+	if (ready && cs->npending == 0)
+		return route(cs, handle, ts, value, pos, err);
+	return hold(cs, handle, ts, value, pos, err);
 }
 
 static void
@@ -377,10 +675,20 @@ sink_discard_scope(struct capplan_sink *sink, int scope)
 {
 	struct capplan_copy_sink *cs = (struct capplan_copy_sink *)sink;
 
-	/* The rows stay in staging; the merge only joins entries that are kept. */
-	for (size_t i = 0; i < cs->nentries; i++)
-		if (cs->entries[i].scope == scope)
-			cs->entries[i].discarded = 1;
+	/*
+	 * Spooled rows of the scope are left out of the merge.  Rows it already
+	 * copied stay (they are real samples, the same ones the retry brings);
+	 * the series' later rows are merged, so that the retry cannot collide.
+	 */
+	for (size_t i = 0; i < cs->nentries; i++) {
+		struct entry *e = &cs->entries[i];
+
+		if (e->scope != scope)
+			continue;
+		e->discarded = 1;
+		if (e->direct)
+			cs->series[e->series].dirty = 1;
+	}
 }
 
 /* ---- life cycle ---- */
@@ -401,26 +709,19 @@ capplan_copy_sink_new(struct capplan_db *db, const struct capplan_copy_sink_opti
 	cs->sink.discard_scope = sink_discard_scope;
 	cs->db = db;
 	cs->options = *options;
-	cs->source = strdup(options->source ? options->source : "-");
 	cs->started_ms = capplan_time_now();
 	capplan_strbuf_init(&cs->buf);
-	if (!cs->source || index_grow(cs) < 0) {
+	capplan_hashmap_init(&cs->series_index);
+	capplan_hashmap_init(&cs->entry_index);
+	capplan_hashmap_init(&cs->months);
+	cs->source = strdup(options->source ? options->source : "-");
+	if (!cs->source) {
 		oom(err);
 		goto fail;
 	}
 	if (capplan_db_begin(db, err) < 0)
 		goto fail;
 	cs->in_tx = 1;
-	if (capplan_db_exec(db, "create staging tables", SAMPLE_TABLE_SQL, err) < 0 ||
-	    capplan_db_copy_begin(db, "start COPY of samples",
-	                          "COPY capplan_ingest_sample (entry_no, ts, value, pos) "
-	                          "FROM STDIN (FORMAT binary)", err) < 0)
-		goto fail;
-	cs->in_copy = 1;
-	if (put_header(&cs->buf) < 0) {
-		oom(err);
-		goto fail;
-	}
 	return cs;
 
 fail:
@@ -435,9 +736,9 @@ capplan_copy_sink_sink(struct capplan_copy_sink *cs)
 }
 
 uint64_t
-capplan_copy_sink_staged(const struct capplan_copy_sink *cs)
+capplan_copy_sink_received(const struct capplan_copy_sink *cs)
 {
-	return cs->staged;
+	return cs->received;
 }
 
 void
@@ -449,171 +750,156 @@ capplan_copy_sink_free(struct capplan_copy_sink *cs)
 		capplan_db_copy_abort(cs->db, "ingest abandoned");
 	if (cs->in_tx)
 		capplan_db_rollback(cs->db);
-	for (size_t i = 0; i < cs->nentries; i++) {
-		free(cs->entries[i].metric);
-		free(cs->entries[i].labels_json);
-		free(cs->entries[i].display);
+	for (size_t i = 0; i < cs->nseries; i++) {
+		free(cs->series[i].metric);
+		free(cs->series[i].labels_json);
+		free(cs->series[i].display);
 	}
+	free(cs->series);
 	free(cs->entries);
-	free(cs->index);
-	free(cs->months);
+	capplan_hashmap_release(&cs->series_index);
+	capplan_hashmap_release(&cs->entry_index);
+	capplan_hashmap_release(&cs->months);
+	free(cs->pending);
+	free(cs->queue);
+	free(cs->wanted);
 	capplan_strbuf_release(&cs->buf);
+	if (cs->spool)
+		fclose(cs->spool);
 	free(cs->source);
 	free(cs);
 }
 
 /* ---- commit ---- */
 
+/* The entries whose rows are (or are not) to be looked at, as an SQL array literal of numbers. */
 static int
-end_copy(struct capplan_copy_sink *cs, struct capplan_error *err)
+entry_list(const struct capplan_copy_sink *cs, int want_unsorted, struct capplan_strbuf *out)
 {
-	if (put_trailer(&cs->buf) < 0)
-		return oom(err);
-	if (flush_copy(cs, err) < 0)
+	int n = 0;
+
+	capplan_strbuf_append_char(out, '{');
+	for (size_t i = 0; i < cs->nentries; i++) {
+		const struct entry *e = &cs->entries[i];
+
+		if (want_unsorted ? (e->unsorted && !e->discarded) : e->discarded)
+			if (capplan_strbuf_appendf(out, "%s%zu", n++ ? "," : "", i) < 0)
+				return -1;
+	}
+	if (capplan_strbuf_append_char(out, '}') < 0)
 		return -1;
-	cs->in_copy = 0;
+	return n;
+}
+
+static int
+load_spool(struct capplan_copy_sink *cs, struct capplan_error *err)
+{
+	char chunk[64 * 1024];
+	size_t n;
+
+	if (capplan_db_exec(cs->db, "create merge table",
+	                    "CREATE TEMP TABLE capplan_ingest_merge ("
+	                    " series_id integer NOT NULL, entry_no integer NOT NULL,"
+	                    " ts timestamptz NOT NULL, value double precision NOT NULL,"
+	                    " pos bigint NOT NULL, fresh boolean NOT NULL) ON COMMIT DROP", err) < 0 ||
+	    capplan_db_copy_begin(cs->db, "start COPY of rows to merge",
+	                          "COPY capplan_ingest_merge FROM STDIN (FORMAT binary)", err) < 0)
+		return -1;
+	if (capplan_db_copy_put(cs->db, copy_header, sizeof(copy_header), err) < 0)
+		return -1;
+	rewind(cs->spool);
+	while ((n = fread(chunk, 1, sizeof(chunk), cs->spool)) > 0)
+		if (capplan_db_copy_put(cs->db, chunk, n, err) < 0)
+			return -1;
+	if (ferror(cs->spool)) {
+		capplan_db_copy_abort(cs->db, "spool read error");
+		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "cannot read the spool file back");
+	}
+	if (capplan_db_copy_put(cs->db, copy_trailer, sizeof(copy_trailer), err) < 0)
+		return -1;
 	return capplan_db_copy_end(cs->db, err) < 0 ? -1 : 0;
 }
 
-/*
- * An input whose timestamps went backwards may hold a duplicate that the
- * rising-timestamp check could not see: ask the database, and name both lines.
- */
 static int
-check_unsorted_duplicates(struct capplan_copy_sink *cs, struct capplan_error *err)
+first_duplicate(struct capplan_copy_sink *cs, const char *sql, const char *entries, int other_known,
+                struct capplan_error *err)
 {
-	struct capplan_strbuf ids = CAPPLAN_STRBUF_INIT;
-	const char *params[1];
-	PGresult *res;
+	const char *params[1] = { entries };
+	PGresult *res = capplan_db_query(cs->db, "check duplicate timestamps", sql, 1, params,
+	                                 PGRES_TUPLES_OK, err);
 	int rc = 0;
 
-	capplan_strbuf_append_char(&ids, '{');
-	for (size_t i = 0; i < cs->nentries; i++)
-		if (cs->entries[i].unsorted && !cs->entries[i].discarded)
-			capplan_strbuf_appendf(&ids, "%s%zu", ids.len > 1 ? "," : "", i);
-	if (capplan_strbuf_append_char(&ids, '}') < 0) {
-		capplan_strbuf_release(&ids);
-		return oom(err);
-	}
-	if (ids.len == 2) {
-		capplan_strbuf_release(&ids);
-		return 0;
-	}
-	params[0] = ids.data;
-	res = capplan_db_query(cs->db, "check duplicate timestamps",
-	                       "SELECT entry_no, (extract(epoch FROM ts) * 1000)::bigint, min(pos), max(pos) "
-	                       "FROM capplan_ingest_sample WHERE entry_no = ANY ($1::integer[]) "
-	                       "GROUP BY entry_no, ts HAVING count(*) > 1 ORDER BY max(pos) LIMIT 1",
-	                       1, params, PGRES_TUPLES_OK, err);
-	capplan_strbuf_release(&ids);
 	if (!res)
 		return -1;
-	if (PQntuples(res) > 0)
-		rc = duplicate_error(cs, &cs->entries[atoi(PQgetvalue(res, 0, 0))],
-		                     strtoll(PQgetvalue(res, 0, 1), NULL, 10),
+	if (PQntuples(res) > 0) {
+		const struct entry *e = &cs->entries[atoi(PQgetvalue(res, 0, 0))];
+
+		rc = duplicate_error(cs, &cs->series[e->series], strtoll(PQgetvalue(res, 0, 1), NULL, 10),
 		                     strtoll(PQgetvalue(res, 0, 3), NULL, 10),
-		                     strtoll(PQgetvalue(res, 0, 2), NULL, 10), err);
+		                     other_known ? strtoll(PQgetvalue(res, 0, 2), NULL, 10) : -1, err);
+	}
 	PQclear(res);
 	return rc;
 }
 
-/* The series of this input, by binary COPY (no quoting of label text anywhere). */
+/*
+ * A series whose timestamps went back may repeat one: twice among the merged
+ * rows, or once there and once among the rows copied before it went back
+ * (a "fresh" row, newer than what was stored, that is now in capplan.samples
+ * can only have come from this input).
+ */
 static int
-copy_entries(struct capplan_copy_sink *cs, struct capplan_error *err)
+check_duplicates(struct capplan_copy_sink *cs, struct capplan_error *err)
 {
-	if (capplan_db_copy_begin(cs->db, "start COPY of series",
-	                          "COPY capplan_ingest_entry (entry_no, metric, labels) "
-	                          "FROM STDIN (FORMAT binary)", err) < 0)
-		return -1;
-	cs->in_copy = 1;
-	capplan_strbuf_reset(&cs->buf);
-	if (put_header(&cs->buf) < 0)
-		return oom(err);
-	for (size_t i = 0; i < cs->nentries; i++) {
-		const struct entry *e = &cs->entries[i];
-		size_t mlen = strlen(e->metric), jlen = strlen(e->labels_json);
-		unsigned char head[10], len[4];
-		const unsigned char jsonb_version = 1;
+	struct capplan_strbuf ids = CAPPLAN_STRBUF_INIT;
+	int n = entry_list(cs, 1, &ids), rc = 0;
 
-		if (e->discarded || e->count == 0)
-			continue;
-		put16(head, 3);
-		put32(head + 2, 4);
-		put32(head + 6, (uint32_t)i);
-		if (capplan_strbuf_append(&cs->buf, head, sizeof(head)) < 0)
-			return oom(err);
-		put32(len, (uint32_t)mlen);
-		capplan_strbuf_append(&cs->buf, len, 4);
-		capplan_strbuf_append(&cs->buf, e->metric, mlen);
-		/* jsonb's binary form is a version byte and the JSON text. */
-		put32(len, (uint32_t)jlen + 1);
-		capplan_strbuf_append(&cs->buf, len, 4);
-		capplan_strbuf_append(&cs->buf, &jsonb_version, 1);
-		if (capplan_strbuf_append(&cs->buf, e->labels_json, jlen) < 0)
-			return oom(err);
-		if (cs->buf.len >= COPY_FLUSH_BYTES && flush_copy(cs, err) < 0)
-			return -1;
-	}
-	return end_copy(cs, err);
+	if (n < 0)
+		rc = oom(err);
+	else if (n > 0)
+		rc = first_duplicate(cs,
+		                     "SELECT min(entry_no), (extract(epoch FROM ts) * 1000)::bigint, min(pos), max(pos)"
+		                     " FROM capplan_ingest_merge WHERE entry_no = ANY ($1::integer[])"
+		                     " GROUP BY series_id, ts HAVING count(*) > 1 ORDER BY max(pos) LIMIT 1",
+		                     ids.data, 1, err);
+	if (rc == 0 && n > 0)
+		rc = first_duplicate(cs,
+		                     "SELECT m.entry_no, (extract(epoch FROM m.ts) * 1000)::bigint, -1, m.pos"
+		                     " FROM capplan_ingest_merge m JOIN capplan.samples x"
+		                     " ON x.series_id = m.series_id AND x.ts = m.ts"
+		                     " WHERE m.fresh AND m.entry_no = ANY ($1::integer[]) ORDER BY m.pos LIMIT 1",
+		                     ids.data, 0, err);
+	capplan_strbuf_release(&ids);
+	return rc;
 }
 
 static int
-ensure_partitions(struct capplan_copy_sink *cs, struct capplan_error *err)
+merge_spool(struct capplan_copy_sink *cs, uint64_t *inserted, struct capplan_error *err)
 {
-	for (size_t i = 0; i < cs->nmonths; i++) {
-		char month[CAPPLAN_TIME_BUFSZ];
-		const char *params[1] = { capplan_time_format(cs->months[i], month) };
-		PGresult *res = capplan_db_query(cs->db, "create month partition",
-		                                 "SELECT capplan.ensure_sample_partition($1)", 1, params,
-		                                 PGRES_TUPLES_OK, err);
-
-		if (!res)
-			return -1;
-		PQclear(res);
-	}
-	return 0;
-}
-
-static long long
-scalar_ll(PGresult *res)
-{
-	long long v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-
-	PQclear(res);
-	return v;
-}
-
-static int
-merge(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum, struct capplan_error *err)
-{
+	struct capplan_strbuf skip = CAPPLAN_STRBUF_INIT;
+	const char *params[1];
 	PGresult *res;
 
-	res = capplan_db_query(cs->db, "add new series",
-	                       "INSERT INTO capplan.series (metric, labels) "
-	                       "SELECT DISTINCT metric, labels FROM capplan_ingest_entry "
-	                       "ON CONFLICT (metric, labels) DO NOTHING",
-	                       0, NULL, PGRES_COMMAND_OK, err);
-	if (!res)
+	*inserted = 0;
+	if (!cs->spool)
+		return 0;
+	if (load_spool(cs, err) < 0 || check_duplicates(cs, err) < 0)
 		return -1;
-	PQclear(res);
-	res = capplan_db_query(cs->db, "count series",
-	                       "SELECT count(*) FROM (SELECT DISTINCT metric, labels FROM capplan_ingest_entry) s",
-	                       0, NULL, PGRES_TUPLES_OK, err);
-	if (!res)
-		return -1;
-	sum->series = (uint64_t)scalar_ll(res);
-	if (ensure_partitions(cs, err) < 0)
-		return -1;
+	if (entry_list(cs, 0, &skip) < 0) {
+		capplan_strbuf_release(&skip);
+		return oom(err);
+	}
+	params[0] = skip.data;
 	res = capplan_db_query(cs->db, "merge samples",
-	                       "INSERT INTO capplan.samples (series_id, ts, value) "
-	                       "SELECT s.id, x.ts, x.value FROM capplan_ingest_sample x "
-	                       "JOIN capplan_ingest_entry e ON e.entry_no = x.entry_no "
-	                       "JOIN capplan.series s ON s.metric = e.metric AND s.labels = e.labels "
-	                       "ON CONFLICT (series_id, ts) DO NOTHING",
-	                       0, NULL, PGRES_COMMAND_OK, err);
+	                       "INSERT INTO capplan.samples (series_id, ts, value)"
+	                       " SELECT series_id, ts, value FROM capplan_ingest_merge"
+	                       " WHERE NOT entry_no = ANY ($1::integer[])"
+	                       " ON CONFLICT (series_id, ts) DO NOTHING",
+	                       1, params, PGRES_COMMAND_OK, err);
+	capplan_strbuf_release(&skip);
 	if (!res)
 		return -1;
-	sum->samples_new = strtoull(PQcmdTuples(res), NULL, 10);
+	*inserted = strtoull(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return 0;
 }
@@ -625,6 +911,7 @@ record_run(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
 	char started[CAPPLAN_TIME_BUFSZ], first[CAPPLAN_TIME_BUFSZ], last[CAPPLAN_TIME_BUFSZ];
 	char series[24], added[24], dup[24], skipped[24];
 	const char *params[8];
+	int any = sum->samples_new + sum->samples_dup > 0;
 	PGresult *res;
 
 	snprintf(series, sizeof(series), "%" PRIu64, sum->series);
@@ -637,8 +924,8 @@ record_run(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
 	params[3] = added;
 	params[4] = dup;
 	params[5] = skipped;
-	params[6] = sum->first_ts || sum->last_ts ? capplan_time_format(sum->first_ts, first) : NULL;
-	params[7] = sum->first_ts || sum->last_ts ? capplan_time_format(sum->last_ts, last) : NULL;
+	params[6] = any ? capplan_time_format(sum->first_ts, first) : NULL;
+	params[7] = any ? capplan_time_format(sum->last_ts, last) : NULL;
 	res = capplan_db_query(cs->db, "record ingest run",
 	                       "INSERT INTO capplan.ingest_runs (source, started_at, series, samples_new,"
 	                       " samples_dup, samples_skipped, first_ts, last_ts)"
@@ -646,34 +933,53 @@ record_run(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
 	                       8, params, PGRES_TUPLES_OK, err);
 	if (!res)
 		return -1;
-	sum->run_id = scalar_ll(res);
+	sum->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
 	return 0;
 }
 
-int
-capplan_copy_sink_commit(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
-                         struct capplan_error *err)
+/* Series, time range and counts of what is kept (not discarded). */
+static void
+summarise(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum)
 {
-	uint64_t kept = 0;
 	int any = 0;
 
-	memset(sum, 0, sizeof(*sum));
+	for (size_t i = 0; i < cs->nseries; i++)
+		cs->series[i].has_samples = 0;
 	for (size_t i = 0; i < cs->nentries; i++) {
 		const struct entry *e = &cs->entries[i];
 
 		if (e->discarded || e->count == 0)
 			continue;
-		kept += e->count;
+		cs->series[e->series].has_samples = 1;
 		if (!any || e->min_ts < sum->first_ts)
 			sum->first_ts = e->min_ts;
 		if (!any || e->max_ts > sum->last_ts)
 			sum->last_ts = e->max_ts;
 		any = 1;
 	}
-	if (end_copy(cs, err) < 0 || check_unsorted_duplicates(cs, err) < 0 ||
-	    copy_entries(cs, err) < 0 || merge(cs, sum, err) < 0)
+	for (size_t i = 0; i < cs->nseries; i++)
+		sum->series += cs->series[i].has_samples ? 1 : 0;
+}
+
+int
+capplan_copy_sink_commit(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
+                         struct capplan_error *err)
+{
+	uint64_t inserted, merged;
+
+	memset(sum, 0, sizeof(*sum));
+	if (flush_pending(cs, err) < 0 || copy_close(cs, err) < 0 ||
+	    merge_spool(cs, &inserted, err) < 0)
 		goto fail;
-	sum->samples_dup = kept - sum->samples_new;
+	summarise(cs, sum);
+	/* Spooled rows of discarded scopes were never offered to the merge. */
+	merged = cs->spooled;
+	for (size_t i = 0; i < cs->nentries; i++)
+		if (cs->entries[i].discarded)
+			merged -= cs->entries[i].count - cs->entries[i].direct;
+	sum->samples_new = cs->copied + inserted;
+	sum->samples_dup = merged - inserted;
 	sum->samples_skipped = cs->skipped;
 	if (record_run(cs, sum, err) < 0 || capplan_db_commit(cs->db, err) < 0)
 		goto fail;
@@ -681,8 +987,8 @@ capplan_copy_sink_commit(struct capplan_copy_sink *cs, struct capplan_ingest_sum
 	return 0;
 
 fail:
-	capplan_db_rollback(cs->db);
 	cs->in_copy = 0;
+	capplan_db_rollback(cs->db);
 	cs->in_tx = 0;
 	return -1;
 }

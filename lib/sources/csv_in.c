@@ -14,23 +14,29 @@
  * belongs to.  LF, CRLF and a lone CR each end one line.  A quoted field may
  * span lines; every message (and the pos handed to the sink) names the line
  * where the row begins, which is where an editor should jump to, plus the
- * field number (1-based) when one field is at fault.  Malformed quoting,
- * which libcsv only notices later, is reported at the line where the row
- * holding it begins too: for an unclosed quote that is the line of the quote.
+ * field number (1-based) when one field is at fault.  Malformed quoting is
+ * reported at the line where the row holding it begins too; for a quote
+ * that is never closed (found only at the end) that is the row it opened in.
  *
  * Decisions where the format is loose:
  *  - Spaces and tabs around a field are not part of it: libcsv already drops
  *    them around unquoted fields, and we trim quoted ones the same way, so
  *    quoting never changes a value's meaning.
+ *  - An empty cell, quoted ("") or not, is the same: no sample in wide form,
+ *    an error in long form.  So CSV_EMPTY_IS_NULL is not needed.
+ *  - Values are read by capplan_value_parse, as the JSON source reads them.
  *  - The first row is a header when its first field is not a valid timestamp,
  *    unless all its other fields are plain numbers: then it is a data row
- *    with a bad timestamp (no series name is a number), and the timestamp
- *    is what the message should be about.
+ *    with a bad timestamp (a series name is never a plain number), and the
+ *    timestamp is what the message should be about (e.g. milliseconds).
+ *  - With layout CAPPLAN_CSV_LONG, a header may name its two columns anyhow.
  *  - An input without data rows is an error; data rows whose cells are all
  *    empty are not (each empty cell is counted by sink->skip).
  *  - Fields longer than CSV_FIELD_MAX are an error: the usual cause is a
  *    quote that is never closed, which would otherwise swallow the rest of
  *    the input into one field.
+ *  - Repeated timestamps are the sink's to find (it knows every series'
+ *    history); we only hand it each row's line as pos.
  */
 #include "sources/csv_in.h"
 

@@ -342,17 +342,24 @@ range_error(struct capplan_error *err, const char *text, size_t len)
 	                  "out of range (1900-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z)");
 }
 
-/* Finish a Unix-seconds parse: range check, and a hint for milliseconds given as seconds. */
+/*
+ * Finish a Unix-seconds parse: range check, and a hint for milliseconds given
+ * as seconds (13 digits and more, which are in range as milliseconds: no
+ * instant in range has that many digits of seconds).
+ */
 static int
 unix_result(const char *text, size_t len, enum dec_result r, int64_t v, int64_t *ms,
             struct capplan_error *err)
 {
+	int64_t as_ms = v / 1000;
+
 	if (r == DEC_OK && in_range(v)) {
 		*ms = v;
 		return 0;
 	}
 	range_error(err, text, len);
-	if (r == DEC_OK && in_range(v / 1000))
+	if (r == DEC_OK && (as_ms >= INT64_C(1000000000000) || as_ms <= INT64_C(-1000000000000)) &&
+	    in_range(as_ms))
 		capplan_error_hint(err, "give Unix time in seconds; this value looks like milliseconds");
 	return -1;
 }
@@ -509,22 +516,42 @@ capplan_time_parse_relative(const char *text, int64_t now_ms, int64_t *ms,
 	return 0;
 }
 
+/* a + b, saturated at the ends of int64 rather than overflowing. */
+static int64_t
+add_saturated(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 int64_t
 capplan_time_from_civil(int year, int month, int day, int hour, int min, int sec, int ms)
 {
+	/* A month outside 1..12 carries into the year, so month + 1 is the next month. */
 	int64_t y = (int64_t)year + floor_div((int64_t)month - 1, 12);
 	int64_t m = floor_mod((int64_t)month - 1, 12) + 1;
-	uint64_t v;
+	int64_t days = days_from_civil(y, m, day);
+	int64_t rest = (int64_t)hour * MS_PER_HOUR + (int64_t)min * MS_PER_MINUTE +
+	               (int64_t)sec * CAPPLAN_MS_PER_SECOND + ms;
 
 	/*
-	 * A month outside 1..12 carries into the year, so month + 1 is the
-	 * next month.  The sum is done unsigned: absurd input then wraps
-	 * instead of being undefined behaviour.
+	 * int arguments cannot overflow rest, but a year beyond about 292
+	 * million can overflow the product: saturate instead.  A negative day
+	 * counts from its end, so that the day holding INT64_MIN, whose start
+	 * does not fit, still comes out exact.
 	 */
-	v = (uint64_t)days_from_civil(y, m, day) * (uint64_t)CAPPLAN_MS_PER_DAY +
-	    (uint64_t)((int64_t)hour * MS_PER_HOUR + (int64_t)min * MS_PER_MINUTE +
-	               (int64_t)sec * CAPPLAN_MS_PER_SECOND + ms);
-	return (int64_t)v;
+	if (days < 0) {
+		days++;
+		rest -= CAPPLAN_MS_PER_DAY;
+	}
+	if (days > INT64_MAX / CAPPLAN_MS_PER_DAY)
+		return INT64_MAX;
+	if (days < INT64_MIN / CAPPLAN_MS_PER_DAY)
+		return INT64_MIN;
+	return add_saturated(days * CAPPLAN_MS_PER_DAY, rest);
 }
 
 char *
@@ -642,7 +669,7 @@ capplan_duration_format(int64_t ms, char *buf)
 	/* Prometheus has no negative durations; a sign keeps the value readable. */
 	if (ms < 0) {
 		buf[o++] = '-';
-		rest = (uint64_t)0 - (uint64_t)ms;
+		rest = (uint64_t)(-(ms + 1)) + 1;   /* -INT64_MIN does not fit int64 */
 	} else {
 		rest = (uint64_t)ms;
 	}
