@@ -1,8 +1,10 @@
 # capplan: capacity planning from Prometheus history.
 #
 #   make                 build bin/capplan-*
-#   make check           unit tests, then integration tests against a private
-#                        PostgreSQL and a real Prometheus (started and stopped here)
+#   make check           install missing packages, then unit tests and integration
+#                        tests against a private PostgreSQL and a real Prometheus
+#                        (started and stopped here)
+#   make demo            install, build, and run the pipeline on generated history
 #   make SANITIZE=address,undefined check    the same under ASan + UBSan (= make asan-check)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           ingest benchmark against psql \copy
@@ -54,7 +56,8 @@ SQL := $(sort $(wildcard sql/[0-9]*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC := $(sort $(wildcard tests/integration/*.c))
 
-.PHONY: all check unit-check integration-check asan asan-check install uninstall clean bench lint
+.PHONY: all deps check tests unit-check integration-check asan asan-check install uninstall \
+	clean bench lint demo
 
 all: $(BINS)
 
@@ -90,7 +93,18 @@ $(BUILD)/tests/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS) $(TEST_LIBS)
 
-check: unit-check integration-check
+# check and demo work on a fresh machine: packages first, then a make that can see them.
+deps:
+	$(Q)scripts/install-deps
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory tests
+
+tests: unit-check integration-check lint
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo
 
 unit-check: $(BUILD)/tests/unit-tests
 	$(Q)cd tests && ../$(BUILD)/tests/unit-tests
@@ -105,7 +119,7 @@ asan-check:
 	$(MAKE) SANITIZE=address,undefined check
 
 lint:
-	$(Q)shellcheck scripts/* tests/run-integration .ci/run
+	$(Q)shellcheck scripts/* tests/run-integration .ci/run && echo "shellcheck: scripts clean"
 
 bench: $(BINS)
 	$(Q)scripts/bench-ingest
