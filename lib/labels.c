@@ -13,8 +13,6 @@
 #include <string.h>
 
 /* How much of a label name an error message quotes. */
-#define QUOTE_MAX 64
-#define QUOTE_BUFSZ (QUOTE_MAX * 4 + 8)
 
 /* The state of capplan_labels_parse_series. */
 struct series_parser {
@@ -154,39 +152,6 @@ capplan_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-/*
- * Copy text into dst for a message between double quotes: quotes and
- * backslashes escaped, control characters as \xNN, at most QUOTE_MAX bytes
- * (cut at a UTF-8 character boundary) followed by "...".
- */
-static void
-quote_input(char *dst, size_t dstsz, const char *text, size_t len)
-{
-	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
-	size_t o = 0;
-
-	if (n < len)
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	for (size_t i = 0; i < n && o + 5 < dstsz; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = (char)c;
-		} else if (c < 0x20 || c == 0x7F) {
-			o += (size_t)snprintf(dst + o, dstsz - o, "\\x%02x", c);
-		} else {
-			dst[o++] = (char)c;
-		}
-	}
-	if (n < len && o + 4 <= dstsz) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o] = '\0';
-}
-
 static int
 out_of_memory(struct capplan_error *err)
 {
@@ -264,7 +229,7 @@ static int
 check_value(const char *name, size_t name_len, const char *value, size_t len,
             struct capplan_error *err)
 {
-	char quoted[QUOTE_BUFSZ];
+	char quoted[CAPPLAN_QUOTE_BUFSZ];
 	const char *why;
 
 	if (memchr(value, '\0', len))
@@ -273,7 +238,7 @@ check_value(const char *name, size_t name_len, const char *value, size_t len,
 		why = "is not valid UTF-8";
 	else
 		return 0;
-	quote_input(quoted, sizeof(quoted), name, name_len);
+	capplan_quote(quoted, sizeof(quoted), name, name_len);
 	return capplan_error_set(err, CAPPLAN_EX_DATAERR, "value of label \"%s\" %s", quoted, why);
 }
 
@@ -308,13 +273,13 @@ capplan_labels_add(struct capplan_labels *l, const char *name, size_t name_len,
                    const char *value, size_t value_len, struct capplan_error *err)
 {
 	struct capplan_label *item;
-	char quoted[QUOTE_BUFSZ];
+	char quoted[CAPPLAN_QUOTE_BUFSZ];
 
 	if (check_name(name, name_len, err) < 0 ||
 	    check_value(name, name_len, value, value_len, err) < 0)
 		return -1;
 	if (find_label(l, name, name_len) < l->count) {
-		quote_input(quoted, sizeof(quoted), name, name_len);
+		capplan_quote(quoted, sizeof(quoted), name, name_len);
 		return capplan_error_set(err, CAPPLAN_EX_DATAERR, "duplicate label \"%s\"", quoted);
 	}
 	if (labels_reserve(l, 1) < 0)
@@ -475,9 +440,9 @@ capplan_labels_to_json(struct capplan_labels *l, struct capplan_strbuf *out,
 		    check_value(name, strlen(name), value, strlen(value), err) < 0)
 			return -1;
 		if (i > 0 && strcmp(l->items[i - 1].name, name) == 0) {
-			char quoted[QUOTE_BUFSZ];
+			char quoted[CAPPLAN_QUOTE_BUFSZ];
 
-			quote_input(quoted, sizeof(quoted), name, strlen(name));
+			capplan_quote(quoted, sizeof(quoted), name, strlen(name));
 			return capplan_error_set(err, CAPPLAN_EX_DATAERR, "duplicate label \"%s\"",
 			                         quoted);
 		}

@@ -56,8 +56,6 @@
 #define CSV_CHUNK (64 * 1024)           /* bytes per fread */
 #define CSV_FIELD_MAX (1024 * 1024)     /* longest field accepted */
 #define CSV_BLOCK 4096                  /* libcsv's field buffer grows by this */
-#define SHOW_MAX 120                    /* bytes of a field quoted in a message */
-#define SHOW_BUFSZ (SHOW_MAX * 4 + 4)   /* each byte may become \xNN; then "..." */
 
 enum csv_phase {
 	PHASE_FIRST_ROW,    /* the first row is kept until the layout is known */
@@ -124,46 +122,6 @@ trim(char *s, size_t *len)
 	s[n] = '\0';
 	*len = n;
 	return s;
-}
-
-/*
- * Field text as it may appear in a message: control bytes escaped so the
- * message stays on one line, bytes of invalid UTF-8 escaped, long text cut.
- * Double quotes stay as they are, so a header reads as it was written.
- */
-static const char *
-show(const char *s, size_t len, char *buf, size_t size)
-{
-	int utf8 = capplan_utf8_valid(s, len);
-	int cut = 0;
-	size_t n = 0;
-
-	if (len > SHOW_MAX) {
-		len = SHOW_MAX;
-		/* Do not split a UTF-8 sequence. */
-		while (utf8 && len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-		cut = 1;
-	}
-	for (size_t i = 0; i < len && n + 5 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r' || c == '\t') {
-			buf[n++] = '\\';
-			buf[n++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
-			snprintf(buf + n, size - n, "\\x%02x", c);
-			n += 4;
-		} else {
-			buf[n++] = (char)c;
-		}
-	}
-	if (cut && n + 4 <= size) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
 }
 
 /* "NAME:LINE[:COLUMN]: " in front of the message in err; marks the state failed. */
@@ -354,13 +312,13 @@ add_option_labels(struct csv_state *st, size_t col, const char *shown,
 	for (size_t i = 0; extra && i < extra->count; i++) {
 		const struct capplan_label *l = &extra->items[i];
 		const char *have = capplan_labels_get(labels, l->name);
-		char b1[SHOW_BUFSZ], b2[SHOW_BUFSZ], b3[SHOW_BUFSZ];
+		char b1[CAPPLAN_QUOTE_BUFSZ], b2[CAPPLAN_QUOTE_BUFSZ], b3[CAPPLAN_QUOTE_BUFSZ];
 
 		if (have && strcmp(have, l->value) != 0)
 			return fail_at(st, col, "column \"%s\" has %s=\"%s\", but --label gives \"%s\"",
-			               shown, show(l->name, strlen(l->name), b1, sizeof(b1)),
-			               show(have, strlen(have), b2, sizeof(b2)),
-			               show(l->value, strlen(l->value), b3, sizeof(b3)));
+			               shown, capplan_quote(b1, sizeof(b1), l->name, strlen(l->name)),
+			               capplan_quote(b2, sizeof(b2), have, strlen(have)),
+			               capplan_quote(b3, sizeof(b3), l->value, strlen(l->value)));
 		if (!have && capplan_labels_add(labels, l->name, strlen(l->name), l->value,
 		                                strlen(l->value), st->err) < 0)
 			return place(st, col);
@@ -374,13 +332,13 @@ open_column(struct csv_state *st, size_t col)
 {
 	struct capplan_labels labels = CAPPLAN_LABELS_INIT;
 	const char *text = first_field(st, col - 1);
-	char shown[SHOW_BUFSZ];
+	char shown[CAPPLAN_QUOTE_BUFSZ];
 	char *metric = NULL;
 	const char *use;
 	int handle;
 	int rc = -1;
 
-	show(text, st->first[col - 1].len, shown, sizeof(shown));
+	capplan_quote(shown, sizeof(shown), text, st->first[col - 1].len);
 	if (*text == '\0') {
 		fail_at(st, col, "column %zu has an empty header", col);
 		goto done;
@@ -475,12 +433,12 @@ first_row_done(struct csv_state *st)
 static int
 data_time(struct csv_state *st, const char *s, size_t len)
 {
-	char shown[SHOW_BUFSZ];
+	char shown[CAPPLAN_QUOTE_BUFSZ];
 
 	/* capplan_time_parse reads a C string: a NUL inside would hide the rest. */
 	if (memchr(s, '\0', len))
 		return fail_at(st, 1, "invalid timestamp \"%s\": holds a NUL byte",
-		               show(s, len, shown, sizeof(shown)));
+		               capplan_quote(shown, sizeof(shown), s, len));
 	if (capplan_time_parse(s, &st->ts, st->err) < 0) {
 		st->err->status = CAPPLAN_EX_DATAERR;
 		return place(st, 1);
@@ -492,7 +450,7 @@ static int
 data_field(struct csv_state *st, char *s, size_t len)
 {
 	size_t col = st->field;
-	char shown[SHOW_BUFSZ];
+	char shown[CAPPLAN_QUOTE_BUFSZ];
 	size_t i;
 
 	if (col > st->ncols)
@@ -508,7 +466,7 @@ data_field(struct csv_state *st, char *s, size_t len)
 		return 0;
 	}
 	if (capplan_value_parse(s, len, &st->values[i]) < 0)
-		return fail_at(st, col, "invalid value \"%s\"", show(s, len, shown, sizeof(shown)));
+		return fail_at(st, col, "invalid value \"%s\"", capplan_quote(shown, sizeof(shown), s, len));
 	st->present[i] = 1;
 	return 0;
 }

@@ -3,6 +3,8 @@
  */
 #include "util/error.h"
 
+#include "labels.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -60,4 +62,37 @@ capplan_error_hint(struct capplan_error *err, const char *fmt, ...)
 	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+const char *
+capplan_quote(char *dst, size_t dstsz, const char *text, size_t len)
+{
+	int utf8 = capplan_utf8_valid(text, len);
+	size_t n = len > CAPPLAN_QUOTE_MAX ? CAPPLAN_QUOTE_MAX : len;
+	size_t o = 0;
+
+	if (utf8 && n < len)
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	for (size_t i = 0; i < n && o + 5 < dstsz; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			dst[o++] = '\\';
+			dst[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
+			o += (size_t)snprintf(dst + o, dstsz - o, "\\x%02x", c);
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	if (n < len && o + 4 <= dstsz) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return dst;
 }

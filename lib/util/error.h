@@ -11,6 +11,7 @@
 #define CAPPLAN_UTIL_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* Exit statuses, from sysexits(3); the contract in the README. */
 enum capplan_status {
@@ -49,5 +50,16 @@ int capplan_error_prefix(struct capplan_error *err, const char *fmt, ...)
 /* Set the hint line (what to do).  Returns -1. */
 int capplan_error_hint(struct capplan_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Input text as it may stand between double quotes in a message: '"' and '\'
+ * escaped, \n \r \t for those, other control bytes and bytes of invalid UTF-8
+ * as \xNN (so a message stays one line of valid text), at most
+ * CAPPLAN_QUOTE_MAX bytes of the input, cut at a character boundary and
+ * followed by "...".  dst should hold CAPPLAN_QUOTE_BUFSZ bytes.  Returns dst.
+ */
+#define CAPPLAN_QUOTE_MAX 64
+#define CAPPLAN_QUOTE_BUFSZ (CAPPLAN_QUOTE_MAX * 4 + 8)
+const char *capplan_quote(char *dst, size_t dstsz, const char *text, size_t len);
 
 #endif

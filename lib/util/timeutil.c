@@ -28,8 +28,6 @@
  * How much of a bad input an error message quotes: a whole CSV cell or JSON
  * token can be long, and the message buffer is shared with the caller's place.
  */
-#define QUOTE_MAX 64
-#define QUOTE_BUFSZ (QUOTE_MAX * 4 + 8)
 
 /*
  * An exponent beyond this cannot give an instant or a duration in range
@@ -150,65 +148,31 @@ days_in_month(int64_t y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/*
- * Copy text into dst for a message between double quotes: quotes and
- * backslashes escaped, control characters as \xNN so that a stray newline
- * does not break the message in two, and at most QUOTE_MAX bytes (cut at a
- * UTF-8 character boundary) followed by "...".
- */
-static void
-quote_input(char *dst, size_t dstsz, const char *text, size_t len)
-{
-	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
-	size_t o = 0;
-
-	if (n < len)
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	for (size_t i = 0; i < n && o + 5 < dstsz; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = (char)c;
-		} else if (c < 0x20 || c == 0x7F) {
-			o += (size_t)snprintf(dst + o, dstsz - o, "\\x%02x", c);
-		} else {
-			dst[o++] = (char)c;
-		}
-	}
-	if (n < len && o + 4 <= dstsz) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o] = '\0';
-}
-
 static int
 time_error(struct capplan_error *err, const char *text, size_t len, const char *fmt, ...)
 {
-	char quoted[QUOTE_BUFSZ];
+	char quoted[CAPPLAN_QUOTE_BUFSZ];
 	char why[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	quote_input(quoted, sizeof(quoted), text, len);
+	capplan_quote(quoted, sizeof(quoted), text, len);
 	return capplan_error_set(err, CAPPLAN_EX_DATAERR, "invalid timestamp \"%s\": %s", quoted, why);
 }
 
 static int
 duration_error(struct capplan_error *err, const char *text, const char *fmt, ...)
 {
-	char quoted[QUOTE_BUFSZ];
+	char quoted[CAPPLAN_QUOTE_BUFSZ];
 	char why[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	quote_input(quoted, sizeof(quoted), text, strlen(text));
+	capplan_quote(quoted, sizeof(quoted), text, strlen(text));
 	return capplan_error_set(err, CAPPLAN_EX_DATAERR, "invalid duration \"%s\": %s", quoted, why);
 }
 
@@ -492,7 +456,7 @@ int
 capplan_time_parse_relative(const char *text, int64_t now_ms, int64_t *ms,
                             struct capplan_error *err)
 {
-	char quoted[QUOTE_BUFSZ];
+	char quoted[CAPPLAN_QUOTE_BUFSZ];
 	int64_t d, v;
 
 	if (strncmp(text, "now", 3) != 0 ||
@@ -502,7 +466,7 @@ capplan_time_parse_relative(const char *text, int64_t now_ms, int64_t *ms,
 		v = now_ms;
 	} else {
 		if (capplan_duration_parse(text + 4, &d, err) < 0) {
-			quote_input(quoted, sizeof(quoted), text, strlen(text));
+			capplan_quote(quoted, sizeof(quoted), text, strlen(text));
 			return capplan_error_prefix(err, "invalid timestamp \"%s\"", quoted);
 		}
 		/* d > 0; check before the arithmetic, which must not overflow. */

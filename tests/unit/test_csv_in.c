@@ -299,7 +299,7 @@ test_grafana_wide_without_metric(void)
 	memsink_init(&m);
 	rc = read_fixture("grafana_wide.csv", &o, &m, &err, name, sizeof(name));
 	snprintf(want, sizeof(want),
-	         "%s:1:4: column \"{instance=\"validator-3:9100\", job=\"node\", mountpoint=\"/data\"}\" "
+	         "%s:1:4: column \"{instance=\\\"validator-3:9100\\\", job=\\\"node\\\", mountpoint=\\\"/data\\\"}\" "
 	         "has no metric name; give --metric", name);
 	CHECK_ERROR(rc, err, CAPPLAN_EX_DATAERR, want);
 	CU_ASSERT_EQUAL(m.nsamples, 0);
@@ -395,7 +395,7 @@ test_option_labels_added(void)
 	memsink_init(&m);
 	rc = read_str("Time,up,\"up{env=\"\"dev\"\"}\"\n1704067200,1,2\n", &o, &m, &err);
 	CHECK_ERROR(rc, err, CAPPLAN_EX_DATAERR,
-	            "inline.csv:1:3: column \"up{env=\"dev\"}\" has env=\"dev\", but --label gives \"prod\"");
+	            "inline.csv:1:3: column \"up{env=\\\"dev\\\"}\" has env=\"dev\", but --label gives \"prod\"");
 	CU_ASSERT_EQUAL(m.nsamples, 0);
 	memsink_release(&m);
 	capplan_labels_release(&labels);
@@ -435,7 +435,7 @@ test_wide_duplicate_columns(void)
 	memsink_init(&m);
 	rc = read_fixture("dup_column.csv", &o, &m, &err, name, sizeof(name));
 	snprintf(want, sizeof(want),
-	         "%s:1:3: column \"up{b=\"2\", a=\"1\"}\" is the same series as column 2", name);
+	         "%s:1:3: column \"up{b=\\\"2\\\", a=\\\"1\\\"}\" is the same series as column 2", name);
 	CHECK_ERROR(rc, err, CAPPLAN_EX_DATAERR, want);
 	CU_ASSERT_EQUAL(m.nsamples, 0);
 	memsink_release(&m);
@@ -445,7 +445,7 @@ test_wide_duplicate_columns(void)
 	memsink_init(&m);
 	rc = read_fixture("no_metric.csv", &o, &m, &err, name, sizeof(name));
 	snprintf(want, sizeof(want),
-	         "%s:1:3: column \"{instance=\"a\"}\" is the same series as column 2", name);
+	         "%s:1:3: column \"{instance=\\\"a\\\"}\" is the same series as column 2", name);
 	CHECK_ERROR(rc, err, CAPPLAN_EX_DATAERR, want);
 	memsink_release(&m);
 }
@@ -464,7 +464,7 @@ test_error_no_metric_name(void)
 	memsink_init(&m);
 	rc = read_fixture("no_metric.csv", &o, &m, &err, name, sizeof(name));
 	snprintf(want, sizeof(want),
-	         "%s:1:3: column \"{instance=\"a\"}\" has no metric name; give --metric", name);
+	         "%s:1:3: column \"{instance=\\\"a\\\"}\" has no metric name; give --metric", name);
 	CHECK_ERROR(rc, err, CAPPLAN_EX_DATAERR, want);
 	memsink_release(&m);
 }
@@ -541,8 +541,8 @@ test_error_bad_values(void)
 	memsink_release(&m);
 
 	memsink_init(&m);
-	memset(want, 'x', 120);
-	want[120] = '\0';
+	memset(want, 'x', CAPPLAN_QUOTE_MAX);
+	want[CAPPLAN_QUOTE_MAX] = '\0';
 	snprintf(text, sizeof(text), "timestamp,value\n1704067200,%sxxxxx\n", want);
 	rc = read_str(text, &o, &m, &err);
 	snprintf(text, sizeof(text), "inline.csv:2:2: invalid value \"%s...\"", want);

@@ -258,7 +258,7 @@ test_parse_errors(void)
 		{ "99999999999999999999999", "invalid timestamp \"99999999999999999999999\": "
 		  OUT_OF_RANGE },
 		/* The input is quoted with its quotes, backslashes and control characters escaped. */
-		{ "20\"24\\\n", "invalid timestamp \"20\\\"24\\\\\\x0a\": " RFC_OR_UNIX },
+		{ "20\"24\\\n", "invalid timestamp \"20\\\"24\\\\\\n\": " RFC_OR_UNIX },
 	};
 
 	expect_errors(cases, sizeof(cases) / sizeof(cases[0]), __LINE__, capplan_time_parse);
