@@ -258,6 +258,9 @@ next_chunk(struct fetch *f, int64_t now, struct chunk *out)
 	memset(out, 0, sizeof(*out));
 	out->start_ms = f->next_start;
 	out->points = capplan_prom_chunk_points(f->max_samples, f->series_seen);
+	/* no more steps than are left: a 422 halves what the chunk really holds */
+	if (out->points > (f->o->end_ms - out->start_ms) / f->o->step_ms + 1)
+		out->points = (f->o->end_ms - out->start_ms) / f->o->step_ms + 1;
 	f->next_start = chunk_end(f, out) + f->o->step_ms;
 	return 1;
 }
@@ -274,13 +277,36 @@ planned(const struct fetch *f, size_t active)
 
 /* ---- answers ---- */
 
+/* An error body holds no series; should a proxy send some, they go nowhere. */
+static int
+discard_series(struct capplan_sink *sink, int scope, const char *metric,
+               struct capplan_labels *labels, int64_t pos, struct capplan_error *err)
+{
+	(void)sink, (void)scope, (void)metric, (void)labels, (void)pos, (void)err;
+	return 0;
+}
+
+static int
+discard_sample(struct capplan_sink *sink, int handle, int64_t ts, double value, int64_t pos,
+               struct capplan_error *err)
+{
+	(void)sink, (void)handle, (void)ts, (void)value, (void)pos, (void)err;
+	return 0;
+}
+
+static void
+discard_skip(struct capplan_sink *sink, uint64_t count)
+{
+	(void)sink, (void)count;
+}
+
 /* Prometheus's own error text from a non-200 body: "errorType: error", or the raw start. */
 static void
 error_text(struct transfer *t, char *out, size_t outsz)
 {
 	struct capplan_prom_json *p;
 	struct capplan_error e;
-	struct capplan_sink none = { 0 };
+	struct capplan_sink none = { discard_series, discard_sample, discard_skip, NULL };
 
 	capplan_error_clear(&e);
 	p = capplan_prom_json_new(t->name, NULL, &none, -1, &e);
@@ -487,14 +513,44 @@ check_options(const struct capplan_prom_fetch_options *o, struct capplan_error *
 	return 0;
 }
 
+/*
+ * Steps at whole multiples of the step since the epoch, as Grafana asks for
+ * them: loads made at different times (--start now-395d) then share one grid,
+ * and a re-load lands on the samples already stored instead of beside them.
+ */
+static int
+align_range(struct capplan_prom_fetch_options *o, struct capplan_error *err)
+{
+	int64_t step = o->step_ms;
+	int64_t start = o->start_ms / step * step, end = o->end_ms / step * step;
+	char a[CAPPLAN_TIME_BUFSZ], b[CAPPLAN_TIME_BUFSZ], d[CAPPLAN_DURATION_BUFSZ];
+
+	if (start < o->start_ms)
+		start += step;
+	if (end > o->end_ms)
+		end -= step;
+	if (end < start)
+		return capplan_error_set(err, CAPPLAN_EX_USAGE, "no whole step of %s falls between %s and %s",
+		                         capplan_duration_format(step, d), capplan_time_format(o->start_ms, a),
+		                         capplan_time_format(o->end_ms, b));
+	o->start_ms = start;
+	o->end_ms = end;
+	return 0;
+}
+
 /* Fill free slots with chunks that may start now; returns how many are active. */
 static int
 fill_slots(struct fetch *f, struct capplan_error *err)
 {
 	int active = 0;
 	int64_t now = monotonic_ms();
+	/*
+	 * Until an answer has said how many series the query returns, one request
+	 * at a time: a second one sized on a guess could ask for far too much.
+	 */
+	int slots = f->series_seen == 0 && f->done == 0 ? 1 : f->o->max_in_flight;
 
-	for (int i = 0; i < f->o->max_in_flight; i++) {
+	for (int i = 0; i < slots; i++) {
 		struct chunk c;
 
 		if (!f->active[i]) {
@@ -508,11 +564,12 @@ fill_slots(struct fetch *f, struct capplan_error *err)
 	return active;
 }
 
+/* Finish the transfers that are done; returns how many, or -1. */
 static int
 collect_done(struct fetch *f, struct capplan_error *err)
 {
 	CURLMsg *msg;
-	int left;
+	int left, collected = 0;
 
 	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
 		struct transfer *t = NULL;
@@ -528,10 +585,11 @@ collect_done(struct fetch *f, struct capplan_error *err)
 		transfer_free(f, t);
 		if (rc < 0)
 			return -1;
+		collected++;
 		if (f->o->on_progress)
 			f->o->on_progress(f->o->progress_ctx, f->done, planned(f, 0), f->samples);
 	}
-	return 0;
+	return collected;
 }
 
 int
@@ -543,14 +601,14 @@ capplan_prom_fetch(const struct capplan_prom_fetch_options *options, struct capp
 	int rc = -1;
 
 	capplan_prom_fetch_defaults(&o);
-	if (check_options(&o, err) < 0)
+	if (check_options(&o, err) < 0 || align_range(&o, err) < 0)
 		return -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "cannot initialise libcurl");
 	if (fetch_init(&f, &o, sink, err) < 0)
 		goto done;
 	for (;;) {
-		int active = fill_slots(&f, err), running;
+		int active = fill_slots(&f, err), running, collected;
 
 		if (active < 0)
 			goto done;
@@ -560,10 +618,15 @@ capplan_prom_fetch(const struct capplan_prom_fetch_options *options, struct capp
 			capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "libcurl multi interface failed");
 			goto done;
 		}
-		if (collect_done(&f, err) < 0)
+		collected = collect_done(&f, err);
+		if (collected < 0)
 			goto done;
-		/* Wake for traffic, or at most every 100 ms to start retries that are due. */
-		curl_multi_poll(f.multi, NULL, 0, 100, NULL);
+		/*
+		 * Wake for traffic, or at most every 100 ms to start retries that are
+		 * due; but fill the slots just freed first.
+		 */
+		if (collected == 0)
+			curl_multi_poll(f.multi, NULL, 0, 100, NULL);
 	}
 	rc = 0;
 done:

@@ -1,12 +1,14 @@
 /*
  * lib/sources/prom_http.h: history from a live Prometheus, through libcurl.
  *
- * A range query is cut into chunks of the time axis, each one POST to
+ * The range is aligned to whole multiples of the step since the epoch (start
+ * rounded up, end rounded down), so that loads made at different times share
+ * one grid.  A range query is cut into chunks of the time axis, each one POST to
  * /api/v1/query_range, so that no answer exceeds Prometheus's limit of 11,000
  * points per series or the cap on samples per request.  The first chunk is
- * small; once an answer says how many series the query returns, chunks are
- * sized so that series x points stays under the cap.  At most max_in_flight
- * requests run at once.  Answers stream through the JSON parser into the sink,
+ * small and goes alone; once an answer says how many series the query returns,
+ * chunks are sized so that series x points stays under the cap and up to
+ * max_in_flight requests run at once.  Answers stream through the JSON parser into the sink,
  * one scope per answer; an answer that fails halfway (connection lost, 5xx)
  * is discarded from the sink and asked again after a backoff.  A 4xx answer is
  * an error carrying Prometheus's own text, except 422 "too many samples", on
@@ -42,7 +44,7 @@ struct capplan_prom_fetch_options {
 	void *progress_ctx;
 };
 
-/* Fill in the defaults above for fields left 0. */
+/* Fill in the defaults above for fields left 0 (retries: left negative; 0 means none). */
 void capplan_prom_fetch_defaults(struct capplan_prom_fetch_options *options);
 
 /*

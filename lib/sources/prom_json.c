@@ -87,6 +87,9 @@ struct capplan_prom_json {
 	uint64_t fed;                 /* bytes of earlier chunks */
 	uint64_t lines;               /* newlines in earlier chunks */
 	uint64_t line_start;          /* offset just after the last of them */
+	uint64_t token_end;           /* just after the last token a callback saw */
+	uint64_t token_lines;         /* when that is in an earlier chunk: newlines before it */
+	uint64_t token_line_start;    /* and the offset just after the last of those */
 	const unsigned char *chunk;
 	size_t chunk_len;
 
@@ -280,19 +283,21 @@ static int
 pair_item(struct capplan_prom_json *p, const unsigned char *s, size_t len, int is_string)
 {
 	struct capplan_error tserr;
+	char shown[CAPPLAN_QUOTE_BUFSZ];
 	double value;
 
 	switch (p->pair_index++) {
 	case 0:
 		if (capplan_time_parse_unix((const char *)s, len, &p->pair_ts, &tserr) < 0)
-			return fail(p, "invalid sample timestamp %.*s", (int)(len > 40 ? 40 : len), s);
+			return fail(p, "%s", tserr.msg);
 		return 1;
 	case 1:
 		if (!is_string)
-			return fail(p, "sample value must be a string, as Prometheus writes it, got %.*s",
-			            (int)(len > 40 ? 40 : len), s);
+			return fail(p, "sample value must be a string, as Prometheus writes it, got %s",
+			            capplan_quote(shown, sizeof(shown), (const char *)s, len));
 		if (capplan_value_parse((const char *)s, len, &value) < 0)
-			return fail(p, "invalid sample value \"%.*s\"", (int)(len > 40 ? 40 : len), s);
+			return fail(p, "invalid sample value \"%s\"",
+			            capplan_quote(shown, sizeof(shown), (const char *)s, len));
 		p->pair_ok = 1;
 		return entry_sample(p, p->pair_ts, value);
 	default:
@@ -350,6 +355,7 @@ on_scalar(struct capplan_prom_json *p, const unsigned char *s, size_t len, int i
 	enum frame f = top(p);
 	enum key k = p->key;
 
+	p->token_end = offset_now(p);
 	p->key = K_NONE;
 	if (p->skip_depth > 0)
 		return 1;
@@ -453,6 +459,7 @@ cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct capplan_prom_json *p = ctx;
 
+	p->token_end = offset_now(p);
 	if (p->skip_depth > 0)
 		return 1;
 	p->key = key_of(top(p), s, len);
@@ -474,6 +481,7 @@ on_open(struct capplan_prom_json *p, int is_map)
 	enum frame f = top(p);
 	enum key k = p->key;
 
+	p->token_end = offset_now(p);
 	if (p->skip_depth > 0) {
 		p->skip_depth++;
 		return 1;
@@ -535,9 +543,11 @@ on_open(struct capplan_prom_json *p, int is_map)
 	case F_PAIR:
 		return fail(p, "a sample is [timestamp, \"value\"]");
 	case F_HISTOGRAMS:
-		/* each [timestamp, {histogram}] pair is one sample we cannot store */
-		if (!is_map)
-			p->sink->skip(p->sink, 1);
+		/*
+		 * One sample we cannot store: a [timestamp, {histogram}] pair of
+		 * "histograms", or the {histogram} of a vector's "histogram" pair.
+		 */
+		p->sink->skip(p->sink, 1);
 		break;
 	default:
 		break;
@@ -553,6 +563,7 @@ on_close(struct capplan_prom_json *p)
 {
 	enum frame f;
 
+	p->token_end = offset_now(p);
 	if (p->skip_depth > 0) {
 		p->skip_depth--;
 		return 1;
@@ -681,7 +692,20 @@ syntax_error(struct capplan_prom_json *p, const unsigned char *data, size_t len,
 	if (strncmp(text, "parse error: ", 13) == 0)
 		text += 13;
 	n = strcspn(text, "\n");
-	place_of(p, offset_now(p), place, sizeof(place));
+	/*
+	 * After a map's value, yajl moves its offset back by the length of the
+	 * unexpected token, or to the start of the chunk when that token began
+	 * in an earlier one: the place would depend on how the answer was cut.
+	 * Place the error just after the value instead, where ',' or '}' belongs.
+	 */
+	if (strncmp(text, "after key and value", 19) != 0)
+		place_of(p, offset_now(p), place, sizeof(place));
+	else if (p->token_end >= p->fed)
+		place_of(p, p->token_end, place, sizeof(place));
+	else
+		snprintf(place, sizeof(place), "%s:%llu:%llu", p->name,
+		         (unsigned long long)p->token_lines + 1,
+		         (unsigned long long)(p->token_end - p->token_line_start + 1));
 	capplan_error_set(err, CAPPLAN_EX_DATAERR, "%s: invalid JSON: %.*s", place, (int)n, text);
 	yajl_free_error(p->yajl, msg);
 	return -1;
@@ -692,10 +716,19 @@ static void
 advance(struct capplan_prom_json *p, const unsigned char *data, size_t len)
 {
 	const unsigned char *nl = data, *end = data + len;
+	int token_here = p->token_end >= p->fed;   /* the last token ended in this chunk */
 
+	if (token_here) {
+		p->token_lines = p->lines;
+		p->token_line_start = p->line_start;
+	}
 	while ((nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL) {
 		p->lines++;
 		p->line_start = p->fed + (uint64_t)(nl - data) + 1;
+		if (token_here && p->line_start <= p->token_end) {
+			p->token_lines = p->lines;
+			p->token_line_start = p->line_start;
+		}
 		nl++;
 	}
 	p->fed += len;
