@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -159,12 +160,17 @@ ingest_file(struct capplan_db *db, struct ingest_args *a, const char *path,
 	struct capplan_ingest_summary sum;
 	struct capplan_copy_sink *cs = NULL;
 	int64_t started = capplan_time_now();
+	struct stat st;
 	FILE *fp;
 	int rc = -1;
 
 	fp = is_stdin ? stdin : fopen(path, "rb");
 	if (!fp)
 		return capplan_error_set(err, CAPPLAN_EX_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return capplan_error_set(err, CAPPLAN_EX_NOINPUT, "%s: is a directory", path);
+	}
 	if (format_of(a, path, fp) == FORMAT_JSON) {
 		struct capplan_prom_json_options jo = { a->metric, &a->labels, on_warning, a };
 
@@ -253,6 +259,14 @@ parse_count(const char *opt, const char *arg, long long min, long long *out, str
 	return 0;
 }
 
+/* A value the parsers refused: a usage error that names its option. */
+static int
+bad_option(struct capplan_error *err, const char *opt)
+{
+	err->status = CAPPLAN_EX_USAGE;
+	return capplan_error_prefix(err, "%s", opt);
+}
+
 /* Resolve the Prometheus options into fetch options. */
 static int
 prepare_fetch(struct ingest_args *a, struct capplan_error *err)
@@ -266,12 +280,13 @@ prepare_fetch(struct ingest_args *a, struct capplan_error *err)
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--prometheus needs --start");
 	f->url = a->url;
 	f->query = a->query;
+	/* The option goes in front of the parser's message: "--step: invalid duration ...". */
 	if (capplan_time_parse_relative(a->start, now, &f->start_ms, err) < 0)
-		goto bad;
+		return bad_option(err, "--start");
 	if (capplan_time_parse_relative(a->end ? a->end : "now", now, &f->end_ms, err) < 0)
-		goto bad;
+		return bad_option(err, "--end");
 	if (capplan_duration_parse(a->step ? a->step : "1h", &f->step_ms, err) < 0)
-		goto bad;
+		return bad_option(err, "--step");
 	if (f->end_ms < f->start_ms)
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--end is before --start");
 	f->json.metric = a->metric;
@@ -281,9 +296,6 @@ prepare_fetch(struct ingest_args *a, struct capplan_error *err)
 	f->on_progress = on_progress;
 	f->progress_ctx = a;
 	return 0;
-bad:
-	err->status = CAPPLAN_EX_USAGE;
-	return -1;
 }
 
 enum {
@@ -364,10 +376,8 @@ parse_args(int argc, char **argv, struct ingest_args *a, struct capplan_error *e
 			a->fetch.max_samples = (uint64_t)n;
 			break;
 		case OPT_TIMEOUT:
-			if (capplan_duration_parse(optarg, &a->fetch.timeout_ms, err) < 0) {
-				err->status = CAPPLAN_EX_USAGE;
-				return -1;
-			}
+			if (capplan_duration_parse(optarg, &a->fetch.timeout_ms, err) < 0)
+				return bad_option(err, "--timeout");
 			break;
 		case OPT_RETRIES:
 			if (parse_count("--retries", optarg, 0, &n, err) < 0)

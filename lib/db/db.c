@@ -31,7 +31,9 @@ first_line(const char *msg, char *out, size_t outsz)
 
 /*
  * Which exit status a failure deserves: a server that is gone or unreachable
- * is "unavailable" (SQLSTATE class 08, 57P0x, or a broken connection), data the
+ * is "unavailable" (SQLSTATE class 08, 57P0x, or a broken connection), and so
+ * is a transaction the server rolled back to resolve a conflict with another
+ * one (class 40: deadlock, serialization failure; running again helps); data the
  * server refused is "bad input" (class 22 data exception, 23 integrity),
  * anything else is ours.
  */
@@ -45,7 +47,7 @@ status_of(PGconn *conn, const PGresult *res)
 	if (!state)
 		return CAPPLAN_EX_UNAVAILABLE;   /* no SQLSTATE: the client lost the server */
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0 ||
-	    strncmp(state, "53", 2) == 0)
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "40", 2) == 0)
 		return CAPPLAN_EX_UNAVAILABLE;
 	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
 		return CAPPLAN_EX_DATAERR;
@@ -65,8 +67,11 @@ capplan_db_error(struct capplan_db *db, const PGresult *res, const char *purpose
 	/* libpq prefixes "ERROR:  "; the status already says it is one. */
 	if (strncmp(line, "ERROR:  ", 8) == 0)
 		memmove(line, line + 8, strlen(line + 8) + 1);
-	return capplan_error_set(err, status_of(db ? db->conn : NULL, res), "database: %s: %s",
-	                         purpose, line);
+	capplan_error_set(err, status_of(db ? db->conn : NULL, res), "database: %s: %s", purpose, line);
+	if (res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+	    strncmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "40", 2) == 0)
+		capplan_error_hint(err, "another transaction got in the way; run again");
+	return -1;
 }
 
 static void

@@ -59,6 +59,7 @@ struct entry {
 	int unsorted;            /* timestamps went back: the database checks duplicates */
 	uint64_t count;
 	uint64_t direct;         /* rows copied straight into capplan.samples */
+	uint64_t spooled;        /* rows written to the spool */
 	int64_t last_ts, last_pos;
 	int64_t min_ts, max_ts;
 	int64_t last_month;      /* spares a partition check for every sample */
@@ -298,7 +299,9 @@ copy_queued_series(struct capplan_copy_sink *cs, struct capplan_error *err)
 
 /*
  * Look up the queued series, creating those that are new, with the newest
- * timestamp stored for each.  The SELECT runs after the INSERT, so its
+ * timestamp stored for each.  New series are inserted in (metric, labels)
+ * order, so that two loads creating the same series at once wait for each
+ * other instead of deadlocking.  The SELECT runs after the INSERT, so its
  * snapshot sees both what we created and what a concurrent load created and
  * committed while our INSERT waited for it.
  */
@@ -314,7 +317,7 @@ resolve_queued(struct capplan_copy_sink *cs, struct capplan_error *err)
 		return -1;
 	res = capplan_db_query(cs->db, "create new series",
 	                       "INSERT INTO capplan.series (metric, labels)"
-	                       " SELECT metric, labels FROM capplan_ingest_series ORDER BY n"
+	                       " SELECT metric, labels FROM capplan_ingest_series ORDER BY metric, labels"
 	                       " ON CONFLICT (metric, labels) DO NOTHING",
 	                       0, NULL, PGRES_COMMAND_OK, err);
 	if (!res)
@@ -435,6 +438,7 @@ spool_row(struct capplan_copy_sink *cs, const struct series *s, size_t entry, in
 		return capplan_error_set(err, CAPPLAN_EX_CANTCREAT, "cannot write the spool file: %s",
 		                         strerror(errno));
 	cs->spooled++;
+	cs->entries[entry].spooled++;
 	return 0;
 }
 
@@ -966,20 +970,34 @@ int
 capplan_copy_sink_commit(struct capplan_copy_sink *cs, struct capplan_ingest_summary *sum,
                          struct capplan_error *err)
 {
-	uint64_t inserted, merged;
+	uint64_t inserted, merged, redone;
 
 	memset(sum, 0, sizeof(*sum));
 	if (flush_pending(cs, err) < 0 || copy_close(cs, err) < 0 ||
 	    merge_spool(cs, &inserted, err) < 0)
 		goto fail;
 	summarise(cs, sum);
-	/* Spooled rows of discarded scopes were never offered to the merge. */
+	/*
+	 * Spooled rows of discarded scopes were never offered to the merge.  (Not
+	 * count - direct: samples still held when their scope was discarded were
+	 * neither spooled nor copied.)
+	 */
 	merged = cs->spooled;
-	for (size_t i = 0; i < cs->nentries; i++)
-		if (cs->entries[i].discarded)
-			merged -= cs->entries[i].count - cs->entries[i].direct;
+	redone = 0;
+	for (size_t i = 0; i < cs->nentries; i++) {
+		if (cs->entries[i].discarded) {
+			merged -= cs->entries[i].spooled;
+			redone += cs->entries[i].direct;
+		}
+	}
 	sum->samples_new = cs->copied + inserted;
 	sum->samples_dup = merged - inserted;
+	/*
+	 * The retry of a discarded scope brings again the rows the scope had
+	 * copied; they meet those rows in the merge, but were not stored before
+	 * this input: not duplicates.
+	 */
+	sum->samples_dup -= redone < sum->samples_dup ? redone : sum->samples_dup;
 	sum->samples_skipped = cs->skipped;
 	if (record_run(cs, sum, err) < 0 || capplan_db_commit(cs->db, err) < 0)
 		goto fail;
