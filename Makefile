@@ -6,6 +6,8 @@
 #                        (started and stopped here)
 #   make demo            install, build, and run the pipeline on generated history
 #   make SANITIZE=address,undefined check    the same under ASan + UBSan (= make asan-check)
+#   make valgrind-check  the unit tests and every capplan-ingest run of the
+#                        integration tests under valgrind memcheck
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           ingest benchmark against psql \copy
 #   make V=1             show the commands
@@ -56,8 +58,8 @@ SQL := $(sort $(wildcard sql/[0-9]*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC := $(sort $(wildcard tests/integration/*.c))
 
-.PHONY: all deps check tests unit-check integration-check asan asan-check install uninstall \
-	clean bench lint demo
+.PHONY: all deps check tests unit-check integration-check valgrind-check asan asan-check \
+	install uninstall clean bench lint demo
 
 all: $(BINS)
 
@@ -112,6 +114,14 @@ unit-check: $(BUILD)/tests/unit-tests
 integration-check: $(BINS) $(BUILD)/tests/integration-tests
 	$(Q)CAPPLAN_BIN_DIR=$(OUT) tests/run-integration $(BUILD)/tests/integration-tests
 
+# memcheck over the unit tests, and over every capplan-ingest the integration tests run
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+
+valgrind-check: $(BINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests
+	$(Q)cd tests && $(VALGRIND) ../$(BUILD)/tests/unit-tests
+	$(Q)CAPPLAN_TEST_VALGRIND=1 CAPPLAN_BIN_DIR=$(OUT) tests/run-integration $(BUILD)/tests/integration-tests
+
 asan:
 	$(MAKE) SANITIZE=address,undefined all
 
@@ -136,3 +146,6 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Keep intermediate objects (make would delete cmd/*.o after linking).
+.SECONDARY:

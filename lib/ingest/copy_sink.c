@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db/copy_binary.h"
 #include "labels.h"
 #include "util/hashmap.h"
 #include "util/strbuf.h"
@@ -27,8 +28,6 @@
 /* Series looked up in one batch at most. */
 #define SERIES_BATCH 1000
 
-/* PostgreSQL's timestamp epoch (2000-01-01) in Unix milliseconds. */
-#define PG_EPOCH_MS INT64_C(946684800000)
 
 /* One series of the input: (metric, labels). */
 struct series {
@@ -109,66 +108,6 @@ oom(struct capplan_error *err)
 	return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
 }
 
-/* ---- binary COPY encoding (network byte order) ---- */
-
-static unsigned char *
-put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)(v >> 8);
-	p[1] = (unsigned char)v;
-	return p + 2;
-}
-
-static unsigned char *
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 3; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-	return p + 4;
-}
-
-static unsigned char *
-put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-	return p + 8;
-}
-
-/* A field of 4 or 8 bytes: its length, then its value. */
-static unsigned char *
-field32(unsigned char *p, uint32_t v)
-{
-	return put32(put32(p, 4), v);
-}
-
-static unsigned char *
-field64(unsigned char *p, uint64_t v)
-{
-	return put64(put32(p, 8), v);
-}
-
-static uint64_t
-pg_timestamp(int64_t ms)
-{
-	return (uint64_t)((ms - PG_EPOCH_MS) * 1000);
-}
-
-static uint64_t
-double_bits(double v)
-{
-	uint64_t bits;
-
-	memcpy(&bits, &v, sizeof(bits));
-	return bits;
-}
-
-static const unsigned char copy_header[19] = {
-	'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0,   /* signature */
-	0, 0, 0, 0,                                               /* flags */
-	0, 0, 0, 0                                                /* header extension */
-};
-static const unsigned char copy_trailer[2] = { 0xff, 0xff };
 
 /* ---- places and names in messages ---- */
 
@@ -231,7 +170,9 @@ copy_open(struct capplan_copy_sink *cs, struct capplan_error *err)
 		return -1;
 	cs->in_copy = 1;
 	capplan_strbuf_reset(&cs->buf);
-	return capplan_strbuf_append(&cs->buf, copy_header, sizeof(copy_header)) < 0 ? oom(err) : 0;
+	if (capplan_strbuf_append(&cs->buf, capplan_copy_header, sizeof(capplan_copy_header)) < 0)
+		return oom(err);
+	return 0;
 }
 
 static int
@@ -242,7 +183,7 @@ copy_close(struct capplan_copy_sink *cs, struct capplan_error *err)
 	if (!cs->in_copy)
 		return 0;
 	cs->in_copy = 0;
-	if (capplan_strbuf_append(&cs->buf, copy_trailer, sizeof(copy_trailer)) < 0)
+	if (capplan_strbuf_append(&cs->buf, capplan_copy_trailer, sizeof(capplan_copy_trailer)) < 0)
 		return oom(err);
 	if (flush_buf(cs, err) < 0)
 		return -1;
@@ -269,20 +210,20 @@ copy_queued_series(struct capplan_copy_sink *cs, struct capplan_error *err)
 	                          err) < 0)
 		return -1;
 	capplan_strbuf_reset(&cs->buf);
-	capplan_strbuf_append(&cs->buf, copy_header, sizeof(copy_header));
+	capplan_strbuf_append(&cs->buf, capplan_copy_header, sizeof(capplan_copy_header));
 	for (size_t i = 0; i < cs->nqueue; i++) {
 		const struct series *s = &cs->series[cs->queue[i]];
 		size_t mlen = strlen(s->metric), jlen = strlen(s->labels_json);
 		unsigned char head[14], *p = head;
 		const unsigned char jsonb_version = 1;
 
-		p = put16(p, 3);
-		p = field32(p, (uint32_t)cs->queue[i]);
-		put32(p, (uint32_t)mlen);
+		p = capplan_copy_put16(p, 3);
+		p = capplan_copy_field32(p, (uint32_t)cs->queue[i]);
+		capplan_copy_put32(p, (uint32_t)mlen);
 		capplan_strbuf_append(&cs->buf, head, sizeof(head));
 		capplan_strbuf_append(&cs->buf, s->metric, mlen);
 		/* jsonb's binary form is a version byte, then the JSON text. */
-		put32(head, (uint32_t)jlen + 1);
+		capplan_copy_put32(head, (uint32_t)jlen + 1);
 		capplan_strbuf_append(&cs->buf, head, 4);
 		capplan_strbuf_append(&cs->buf, &jsonb_version, 1);
 		if (capplan_strbuf_append(&cs->buf, s->labels_json, jlen) < 0)
@@ -290,7 +231,7 @@ copy_queued_series(struct capplan_copy_sink *cs, struct capplan_error *err)
 		if (cs->buf.len >= COPY_FLUSH_BYTES && flush_buf(cs, err) < 0)
 			return -1;
 	}
-	if (capplan_strbuf_append(&cs->buf, copy_trailer, sizeof(copy_trailer)) < 0)
+	if (capplan_strbuf_append(&cs->buf, capplan_copy_trailer, sizeof(capplan_copy_trailer)) < 0)
 		return oom(err);
 	if (flush_buf(cs, err) < 0)
 		return -1;
@@ -426,13 +367,13 @@ spool_row(struct capplan_copy_sink *cs, const struct series *s, size_t entry, in
 
 	if (!cs->spool && spool_open(cs, err) < 0)
 		return -1;
-	p = put16(p, 6);
-	p = field32(p, (uint32_t)s->id);
-	p = field32(p, (uint32_t)entry);
-	p = field64(p, pg_timestamp(ts));
-	p = field64(p, double_bits(value));
-	p = field64(p, (uint64_t)pos);
-	p = put32(p, 1);
+	p = capplan_copy_put16(p, 6);
+	p = capplan_copy_field32(p, (uint32_t)s->id);
+	p = capplan_copy_field32(p, (uint32_t)entry);
+	p = capplan_copy_field64(p, capplan_copy_timestamp(ts));
+	p = capplan_copy_field64(p, capplan_copy_double(value));
+	p = capplan_copy_field64(p, (uint64_t)pos);
+	p = capplan_copy_put32(p, 1);
 	*p++ = fresh ? 1 : 0;
 	if (fwrite(row, 1, (size_t)(p - row), cs->spool) != (size_t)(p - row))
 		return capplan_error_set(err, CAPPLAN_EX_CANTCREAT, "cannot write the spool file: %s",
@@ -545,10 +486,10 @@ copy_row(struct capplan_copy_sink *cs, const struct series *s, int64_t ts, doubl
 
 	if (copy_open(cs, err) < 0)
 		return -1;
-	p = put16(p, 3);
-	p = field32(p, (uint32_t)s->id);
-	p = field64(p, pg_timestamp(ts));
-	p = field64(p, double_bits(value));
+	p = capplan_copy_put16(p, 3);
+	p = capplan_copy_field32(p, (uint32_t)s->id);
+	p = capplan_copy_field64(p, capplan_copy_timestamp(ts));
+	p = capplan_copy_field64(p, capplan_copy_double(value));
 	if (capplan_strbuf_append(&cs->buf, row, sizeof(row)) < 0)
 		return oom(err);
 	if (cs->buf.len >= COPY_FLUSH_BYTES)
@@ -809,7 +750,7 @@ load_spool(struct capplan_copy_sink *cs, struct capplan_error *err)
 	    capplan_db_copy_begin(cs->db, "start COPY of rows to merge",
 	                          "COPY capplan_ingest_merge FROM STDIN (FORMAT binary)", err) < 0)
 		return -1;
-	if (capplan_db_copy_put(cs->db, copy_header, sizeof(copy_header), err) < 0)
+	if (capplan_db_copy_put(cs->db, capplan_copy_header, sizeof(capplan_copy_header), err) < 0)
 		return -1;
 	rewind(cs->spool);
 	while ((n = fread(chunk, 1, sizeof(chunk), cs->spool)) > 0)
@@ -819,7 +760,7 @@ load_spool(struct capplan_copy_sink *cs, struct capplan_error *err)
 		capplan_db_copy_abort(cs->db, "spool read error");
 		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "cannot read the spool file back");
 	}
-	if (capplan_db_copy_put(cs->db, copy_trailer, sizeof(copy_trailer), err) < 0)
+	if (capplan_db_copy_put(cs->db, capplan_copy_trailer, sizeof(capplan_copy_trailer), err) < 0)
 		return -1;
 	return capplan_db_copy_end(cs->db, err) < 0 ? -1 : 0;
 }

@@ -766,7 +766,8 @@ capplan_prom_json_finish(struct capplan_prom_json *p, struct capplan_error *err)
 		return -1;
 	place_of(p, p->fed, place, sizeof(place));
 	if (st == yajl_status_error) {
-		if (p->fed == 0)
+		/* Nothing opened: the input was empty or only white space. */
+		if (p->depth == 0)
 			return capplan_error_set(err, CAPPLAN_EX_DATAERR, "%s: empty input", p->name);
 		return capplan_error_set(err, CAPPLAN_EX_DATAERR,
 		                         "%s: invalid JSON: the answer ends early (truncated?)", place);

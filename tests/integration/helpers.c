@@ -152,8 +152,9 @@ it_env_load(void)
 		fprintf(stderr, "integration-tests: CAPPLAN_TEST_TMP=%s is not a folder\n", it_env.tmp);
 		return -1;
 	}
-	fprintf(stderr, "integration-tests: %s against %s and %s\n", it_env.ingest, it_env.db,
-	        it_env.prom);
+	it_env.valgrind = getenv("CAPPLAN_TEST_VALGRIND") && strcmp(getenv("CAPPLAN_TEST_VALGRIND"), "1") == 0;
+	fprintf(stderr, "integration-tests: %s%s against %s and %s\n", it_env.ingest,
+	        it_env.valgrind ? " (under valgrind)" : "", it_env.db, it_env.prom);
 	return 0;
 }
 
@@ -295,12 +296,22 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Under valgrind: any memory error or leak makes the run exit 99, which no
+ * test expects; -q keeps stderr as the tests read it when all is well.
+ */
+static const char *const valgrind_argv[] = {
+	"/usr/bin/valgrind", "-q", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+	"--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99",
+};
+#define VALGRIND_ARGS (sizeof(valgrind_argv) / sizeof(valgrind_argv[0]))
+
 int
 it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, const char *const *args)
 {
 	posix_spawn_file_actions_t fa;
 	char **argv;
-	size_t nargs = 0;
+	size_t nargs = 0, nprefix = 0;
 	unsigned id = ++tmp_counter;
 	int rc;
 
@@ -309,11 +320,14 @@ it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, cons
 	r->pid = -1;
 	while (args[nargs])
 		nargs++;
-	argv = calloc(nargs + 2, sizeof(*argv));
+	argv = calloc(nargs + 2 + VALGRIND_ARGS, sizeof(*argv));
 	IT_REQUIRE(argv != NULL, "out of memory");
-	argv[0] = strdup(it_env.ingest);
+	if (it_env.valgrind)
+		for (size_t i = 0; i < VALGRIND_ARGS; i++)
+			argv[nprefix++] = strdup(valgrind_argv[i]);
+	argv[nprefix] = strdup(it_env.ingest);
 	for (size_t i = 0; i < nargs; i++)
-		argv[i + 1] = strdup(args[i]);
+		argv[nprefix + 1 + i] = strdup(args[i]);
 
 	snprintf(r->out_path, sizeof(r->out_path), "%s/run-%ld-%u.out", it_env.tmp, (long)getpid(), id);
 	snprintf(r->err_path, sizeof(r->err_path), "%s/run-%ld-%u.err", it_env.tmp, (long)getpid(), id);
@@ -330,7 +344,7 @@ it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, cons
 	r->started = now_seconds();
 	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	for (size_t i = 0; i < nargs + 1; i++)
+	for (size_t i = 0; i < nprefix + nargs + 1; i++)
 		free(argv[i]);
 	free(argv);
 	if (rc != 0)

@@ -28,6 +28,7 @@ struct it_env {
 	long long history_end;         /* CAPPLAN_TEST_HISTORY_END */
 	char root[IT_PATH_MAX];        /* the source tree (holds sql/ and tests/integration/fixtures/) */
 	char ingest[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-ingest */
+	int valgrind;                  /* CAPPLAN_TEST_VALGRIND=1: run it under valgrind memcheck */
 };
 
 extern struct it_env it_env;

@@ -756,6 +756,14 @@ test_error_empty(void)
 	CHECK_STRING(err.msg, INLINE ": empty input");
 	memsink_release(&m);
 
+	/* only white space is empty too */
+	memsink_init(&m);
+	parse_str(" \n\t\r\n", 0, NULL, &m, &err, &run);
+	CU_ASSERT_EQUAL(run.rc, -1);
+	CU_ASSERT_EQUAL(err.status, CAPPLAN_EX_DATAERR);
+	CHECK_STRING(err.msg, INLINE ": empty input");
+	memsink_release(&m);
+
 	/* a whole JSON document that is no answer */
 	memsink_init(&m);
 	parse_str("{}", 0, NULL, &m, &err, &run);
