@@ -19,7 +19,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libpq libcurl yajl
+PKGS := libpq libcurl yajl gsl
 
 # Messages are cut to their buffers on purpose: -Wno-format-truncation.
 WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla \
