@@ -11,6 +11,8 @@ int register_labels_suite(void);
 int register_csv_in_suite(void);
 int register_prom_json_suite(void);
 int register_prom_http_suite(void);
+int register_series_suite(void);
+int register_baselines_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

@@ -23,6 +23,8 @@ static const struct {
 	{ "csv_in", register_csv_in_suite },
 	{ "prom_json", register_prom_json_suite },
 	{ "prom_http", register_prom_http_suite },
+	{ "series", register_series_suite },
+	{ "baselines", register_baselines_suite },
 };
 
 static int
