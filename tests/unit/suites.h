@@ -13,6 +13,7 @@ int register_prom_json_suite(void);
 int register_prom_http_suite(void);
 int register_series_suite(void);
 int register_baselines_suite(void);
+int register_select_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

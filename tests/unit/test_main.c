@@ -25,6 +25,7 @@ static const struct {
 	{ "prom_http", register_prom_http_suite },
 	{ "series", register_series_suite },
 	{ "baselines", register_baselines_suite },
+	{ "select", register_select_suite },
 };
 
 static int
