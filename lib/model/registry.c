@@ -1,0 +1,29 @@
+/*
+ * lib/model/registry.c: the forecasting methods capplan knows, by name.
+ */
+#include "model/registry.h"
+
+#include <string.h>
+
+#include "model/baselines.h"
+
+static const struct capplan_method_desc methods[] = {
+	{ "naive", capplan_naive_forecast, 0, 1 },
+	{ "seasonal-naive", capplan_snaive_forecast, 1, 1 },
+};
+
+const struct capplan_method_desc *
+capplan_methods(size_t *count)
+{
+	*count = sizeof(methods) / sizeof(methods[0]);
+	return methods;
+}
+
+const struct capplan_method_desc *
+capplan_method_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	return NULL;
+}
