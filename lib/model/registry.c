@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "model/baselines.h"
+#include "model/seasonal.h"
 
 static const struct capplan_method_desc methods[] = {
+	{ "seasonal", capplan_seasonal_forecast, 1, 0 },
 	{ "naive", capplan_naive_forecast, 0, 1 },
 	{ "seasonal-naive", capplan_snaive_forecast, 1, 1 },
 };

@@ -14,6 +14,11 @@ int register_prom_http_suite(void);
 int register_series_suite(void);
 int register_baselines_suite(void);
 int register_select_suite(void);
+int register_seasonal_suite(void);
+int register_linear_suite(void);
+int register_exponential_suite(void);
+int register_holt_winters_suite(void);
+int register_forest_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

@@ -26,6 +26,7 @@ static const struct {
 	{ "series", register_series_suite },
 	{ "baselines", register_baselines_suite },
 	{ "select", register_select_suite },
+	{ "seasonal", register_seasonal_suite },
 };
 
 static int
