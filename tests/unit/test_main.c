@@ -27,6 +27,8 @@ static const struct {
 	{ "baselines", register_baselines_suite },
 	{ "select", register_select_suite },
 	{ "seasonal", register_seasonal_suite },
+	{ "linear", register_linear_suite },
+	{ "exponential", register_exponential_suite },
 };
 
 static int
