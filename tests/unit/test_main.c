@@ -29,6 +29,7 @@ static const struct {
 	{ "seasonal", register_seasonal_suite },
 	{ "linear", register_linear_suite },
 	{ "exponential", register_exponential_suite },
+	{ "forest", register_forest_suite },
 };
 
 static int
