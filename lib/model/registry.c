@@ -8,6 +8,7 @@
 #include "model/baselines.h"
 #include "model/exponential.h"
 #include "model/forest.h"
+#include "model/holt_winters.h"
 #include "model/linear.h"
 #include "model/seasonal.h"
 
@@ -15,6 +16,7 @@ static const struct capplan_method_desc methods[] = {
 	{ "linear", capplan_linear_forecast, 0, 0 },
 	{ "exponential", capplan_exponential_forecast, 0, 0 },
 	{ "seasonal", capplan_seasonal_forecast, 1, 0 },
+	{ "holt-winters", capplan_holt_winters_forecast, 1, 0 },
 	{ "forest", capplan_forest_forecast, 0, 0 },
 	{ "naive", capplan_naive_forecast, 0, 1 },
 	{ "seasonal-naive", capplan_snaive_forecast, 1, 1 },

@@ -30,6 +30,7 @@ static const struct {
 	{ "linear", register_linear_suite },
 	{ "exponential", register_exponential_suite },
 	{ "forest", register_forest_suite },
+	{ "holt_winters", register_holt_winters_suite },
 };
 
 static int
