@@ -6,7 +6,7 @@
 #                        (started and stopped here)
 #   make demo            install, build, and run the pipeline on generated history
 #   make SANITIZE=address,undefined check    the same under ASan + UBSan (= make asan-check)
-#   make valgrind-check  the unit tests and every capplan-ingest run of the
+#   make valgrind-check  the unit tests and every program run of the
 #                        integration tests under valgrind memcheck
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           ingest benchmark against psql \copy
@@ -28,7 +28,7 @@ WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
 	-Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -pthread
 TEST_LIBS := -lcunit
 
 # A sanitized build lives apart (objects and binaries), so switching back and
@@ -52,7 +52,7 @@ endif
 LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 LIB_A := $(BUILD)/libcapplan.a
-PROGRAMS := capplan-ingest
+PROGRAMS := capplan-ingest capplan-model
 BINS := $(PROGRAMS:%=$(OUT)/%)
 SQL := $(sort $(wildcard sql/[0-9]*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
@@ -114,7 +114,8 @@ unit-check: $(BUILD)/tests/unit-tests
 integration-check: $(BINS) $(BUILD)/tests/integration-tests
 	$(Q)CAPPLAN_BIN_DIR=$(OUT) tests/run-integration $(BUILD)/tests/integration-tests
 
-# memcheck over the unit tests, and over every capplan-ingest the integration tests run
+# memcheck over the unit tests, and over every capplan-ingest and capplan-model the
+# integration tests run
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
 

@@ -143,10 +143,15 @@ it_env_load(void)
 	else
 		snprintf(dir, sizeof(dir), "%s/bin", it_env.root);
 	snprintf(it_env.ingest, sizeof(it_env.ingest), "%s/capplan-ingest", dir);
-	if (access(it_env.ingest, X_OK) != 0) {
-		fprintf(stderr, "integration-tests: %s: %s (build it first: make)\n", it_env.ingest,
-		        strerror(errno));
-		return -1;
+	snprintf(it_env.model, sizeof(it_env.model), "%s/capplan-model", dir);
+	for (int i = 0; i < 2; i++) {
+		const char *prog = i ? it_env.model : it_env.ingest;
+
+		if (access(prog, X_OK) != 0) {
+			fprintf(stderr, "integration-tests: %s: %s (build it first: make)\n", prog,
+			        strerror(errno));
+			return -1;
+		}
 	}
 	if (!is_dir(it_env.tmp)) {
 		fprintf(stderr, "integration-tests: CAPPLAN_TEST_TMP=%s is not a folder\n", it_env.tmp);
@@ -306,8 +311,18 @@ static const char *const valgrind_argv[] = {
 };
 #define VALGRIND_ARGS (sizeof(valgrind_argv) / sizeof(valgrind_argv[0]))
 
-int
-it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, const char *const *args)
+/* The program's name, for messages. */
+static const char *
+prog_name(const struct it_run *r)
+{
+	const char *slash = strrchr(r->prog, '/');
+
+	return slash ? slash + 1 : r->prog;
+}
+
+static int
+run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t stdin_len,
+          const char *const *args)
 {
 	posix_spawn_file_actions_t fa;
 	char **argv;
@@ -318,6 +333,7 @@ it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, cons
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
 	r->pid = -1;
+	r->prog = prog;
 	while (args[nargs])
 		nargs++;
 	argv = calloc(nargs + 2 + VALGRIND_ARGS, sizeof(*argv));
@@ -325,7 +341,7 @@ it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, cons
 	if (it_env.valgrind)
 		for (size_t i = 0; i < VALGRIND_ARGS; i++)
 			argv[nprefix++] = strdup(valgrind_argv[i]);
-	argv[nprefix] = strdup(it_env.ingest);
+	argv[nprefix] = strdup(prog);
 	for (size_t i = 0; i < nargs; i++)
 		argv[nprefix + 1 + i] = strdup(args[i]);
 
@@ -349,8 +365,14 @@ it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, cons
 	free(argv);
 	if (rc != 0)
 		r->pid = -1;
-	IT_REQUIRE(rc == 0, "cannot run %s: %s", it_env.ingest, strerror(rc));
+	IT_REQUIRE(rc == 0, "cannot run %s: %s", prog, strerror(rc));
 	return 0;
+}
+
+int
+it_ingest_start(struct it_run *r, const char *stdin_data, size_t stdin_len, const char *const *args)
+{
+	return run_start(r, it_env.ingest, stdin_data, stdin_len, args);
 }
 
 int
@@ -390,12 +412,12 @@ it_ingest_wait(struct it_run *r)
 	unlink(r->err_path);
 	if (strcmp(r->in_path, "/dev/null") != 0)
 		unlink(r->in_path);
-	IT_CHECK(!timed_out, "capplan-ingest ran longer than %d s and was killed", IT_RUN_TIMEOUT);
+	IT_CHECK(!timed_out, "%s ran longer than %d s and was killed", prog_name(r), IT_RUN_TIMEOUT);
 	/* A sanitizer report or a crash is a failure whatever the test expects. */
-	IT_CHECK(r->status >= 0 && r->status < 128, "capplan-ingest died: status %d, stderr:\n%s",
+	IT_CHECK(r->status >= 0 && r->status < 128, "%s died: status %d, stderr:\n%s", prog_name(r),
 	         r->status, r->err);
 	IT_CHECK(strstr(r->err, "Sanitizer") == NULL && strstr(r->err, "runtime error:") == NULL,
-	         "sanitizer report from capplan-ingest:\n%s", r->err);
+	         "sanitizer report from %s:\n%s", prog_name(r), r->err);
 	return r->status;
 }
 
@@ -419,6 +441,34 @@ it_ingest_list(struct it_run *r, const char *stdin_data, size_t stdin_len, ...)
 	va_end(ap);
 	args[n] = NULL;
 	return it_ingest_argv(r, stdin_data, stdin_len, args);
+}
+
+int
+it_model_start(struct it_run *r, const char *const *args)
+{
+	return run_start(r, it_env.model, NULL, 0, args);
+}
+
+int
+it_model_argv(struct it_run *r, const char *const *args)
+{
+	it_model_start(r, args);
+	return it_ingest_wait(r);
+}
+
+int
+it_model_list(struct it_run *r, ...)
+{
+	const char *args[64];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, r);
+	while (n + 1 < sizeof(args) / sizeof(args[0]) && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	return it_model_argv(r, args);
 }
 
 void
@@ -640,6 +690,6 @@ void
 it_check_ok_at(const struct it_run *r, const char *file, unsigned lineno)
 {
 	it_check_at(r->status == 0, 0, file, lineno, "exit status 0",
-	            "capplan-ingest exited with %d\n  stderr:\n%s", r->status, r->err);
+	            "%s exited with %d\n  stderr:\n%s", prog_name(r), r->status, r->err);
 	it_check_at(r->err[0] == '\0', 0, file, lineno, "stderr empty", "stderr:\n%s", r->err);
 }

@@ -1,7 +1,7 @@
 /*
  * tests/integration/helpers.h: what the integration tests share.
  *
- * The tests run capplan-ingest as a separate process against the private
+ * The tests run capplan-ingest and capplan-model as separate processes against the private
  * PostgreSQL and the real Prometheus that tests/run-integration starts, and
  * look at its exit status, its output and what PostgreSQL holds afterwards.
  * Every test makes its own empty database (it_db_new), so no test depends on
@@ -28,6 +28,7 @@ struct it_env {
 	long long history_end;         /* CAPPLAN_TEST_HISTORY_END */
 	char root[IT_PATH_MAX];        /* the source tree (holds sql/ and tests/integration/fixtures/) */
 	char ingest[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-ingest */
+	char model[IT_PATH_MAX];       /* $CAPPLAN_BIN_DIR/capplan-model */
 	int valgrind;                  /* CAPPLAN_TEST_VALGRIND=1: run it under valgrind memcheck */
 };
 
@@ -72,6 +73,7 @@ struct it_run {
 	char *err;         /* all of stderr */
 	double seconds;    /* wall time */
 	/* while it runs */
+	const char *prog;  /* it_env.ingest or it_env.model */
 	pid_t pid;
 	double started;
 	char in_path[IT_PATH_MAX], out_path[IT_PATH_MAX], err_path[IT_PATH_MAX];
@@ -97,6 +99,12 @@ int it_ingest_wait(struct it_run *r);
 int it_ingest_list(struct it_run *r, const char *stdin_data, size_t stdin_len, ...);
 #define it_ingest(r, ...) it_ingest_list(r, NULL, 0, __VA_ARGS__, (const char *)NULL)
 void it_run_free(struct it_run *r);
+
+/* The same for capplan-model: it_model(&r, "--db", db->conninfo, "--horizon", "7d"). */
+int it_model_start(struct it_run *r, const char *const *args);
+int it_model_argv(struct it_run *r, const char *const *args);
+int it_model_list(struct it_run *r, ...);
+#define it_model(r, ...) it_model_list(r, __VA_ARGS__, (const char *)NULL)
 
 /* Line n (0-based) of text, without its line end, into buf; "" when there is none. */
 const char *it_line(const char *text, int n, char *buf, size_t bufsz);
@@ -174,5 +182,6 @@ int it_register_ingest_files(void);
 int it_register_bad_input(void);
 int it_register_prometheus(void);
 int it_register_http_failures(void);
+int it_register_model(void);
 
 #endif

@@ -28,6 +28,7 @@ static const struct {
 	{ "030 bad input", it_register_bad_input },
 	{ "040 prometheus", it_register_prometheus },
 	{ "050 http failures", it_register_http_failures },
+	{ "060 model", it_register_model },
 };
 
 /* Deactivate what the command line does not name ("SUITE" or "SUITE/TEST"). */

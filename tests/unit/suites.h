@@ -19,6 +19,7 @@ int register_linear_suite(void);
 int register_exponential_suite(void);
 int register_holt_winters_suite(void);
 int register_forest_suite(void);
+int register_run_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

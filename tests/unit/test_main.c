@@ -31,6 +31,7 @@ static const struct {
 	{ "exponential", register_exponential_suite },
 	{ "forest", register_forest_suite },
 	{ "holt_winters", register_holt_winters_suite },
+	{ "run", register_run_suite },
 };
 
 static int
