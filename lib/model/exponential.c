@@ -18,6 +18,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "model/linear.h"
+#include "util/ksum.h"
 
 /* Stop when no parameter moves by more than this, relative. */
 #define EXP_XTOL 1e-14
@@ -176,23 +177,6 @@ exp_solve(struct exp_data *d, double A0, double B0, size_t max_iter, gsl_vector 
 	return rc;
 }
 
-/* A compensated sum (Neumaier's variant of Kahan's). */
-struct ksum {
-	double s, c;
-};
-
-static void
-ksum_add(struct ksum *k, double v)
-{
-	double t = k->s + v;
-
-	if (fabs(k->s) >= fabs(v))
-		k->c += (k->s - t) + v;
-	else
-		k->c += (v - t) + k->s;
-	k->s = t;
-}
-
 /*
  * The Newton step for the cost (1/2) sum r_i^2, r_i = A e^{B t_i} - v_i, at
  * (A, B), with the full Hessian J^T J + sum r_i (second derivatives of
@@ -202,15 +186,15 @@ ksum_add(struct ksum *k, double v)
 static int
 newton_step(const struct exp_data *d, double A, double B, double *dA, double *dB, double *size)
 {
-	struct ksum g0 = { 0, 0 }, g1 = { 0, 0 };
+	struct capplan_ksum g0 = { 0, 0 }, g1 = { 0, 0 };
 	double h00 = 0, h01 = 0, h11 = 0, det;
 
 	for (size_t i = 0; i < d->n; i++) {
 		double t = d->t[i], e = exp(B * t), r = A * e - d->v[i];
 		double j0 = e, j1 = A * t * e;
 
-		ksum_add(&g0, r * j0);
-		ksum_add(&g1, r * j1);
+		capplan_ksum_add(&g0, r * j0);
+		capplan_ksum_add(&g1, r * j1);
 		h00 += j0 * j0;
 		h01 += j0 * j1 + r * t * e;           /* d2/dA dB of A e^{Bt} is t e^{Bt} */
 		h11 += j1 * j1 + r * A * t * t * e;   /* d2/dB2 is A t^2 e^{Bt} */
@@ -218,8 +202,8 @@ newton_step(const struct exp_data *d, double A, double B, double *dA, double *dB
 	det = h00 * h11 - h01 * h01;
 	if (!(h00 > 0.0) || !(det > 0.0))
 		return -1;
-	*dA = -(h11 * (g0.s + g0.c) - h01 * (g1.s + g1.c)) / det;
-	*dB = -(h00 * (g1.s + g1.c) - h01 * (g0.s + g0.c)) / det;
+	*dA = -(h11 * capplan_ksum_value(&g0) - h01 * capplan_ksum_value(&g1)) / det;
+	*dB = -(h00 * capplan_ksum_value(&g1) - h01 * capplan_ksum_value(&g0)) / det;
 	*size = fmax(fabs(*dA) / fmax(fabs(A), 1.0), fabs(*dB) / fmax(fabs(B), 1.0));
 	return isfinite(*size) ? 0 : -1;
 }
@@ -261,7 +245,7 @@ capplan_exp_fit(const double *x, const double *y, size_t n, size_t max_iter,
 {
 	struct capplan_ols start;
 	struct exp_data d;
-	struct ksum sse = { 0, 0 };
+	struct capplan_ksum sse = { 0, 0 };
 	double xmin = 0, xmax = 0, ymax = 0, span, A, B, s2;
 	double *buf;
 	size_t used, k = 0;
@@ -321,11 +305,11 @@ capplan_exp_fit(const double *x, const double *y, size_t n, size_t max_iter,
 		double e = exp(B * d.t[i]);
 		double r = A * e - d.v[i];
 
-		ksum_add(&sse, r * r);
+		capplan_ksum_add(&sse, r * r);
 		gsl_matrix_set(J, i, 0, e);
 		gsl_matrix_set(J, i, 1, A * d.t[i] * e);
 	}
-	s2 = (sse.s + sse.c) / (double)(used - 2);
+	s2 = capplan_ksum_value(&sse) / (double)(used - 2);
 	/* (J^T J)^-1 by QR with column pivoting; 0 as epsrel keeps every column */
 	if (gsl_multifit_nlinear_covar(J, 0.0, covar) != GSL_SUCCESS) {
 		capplan_error_set(err, CAPPLAN_EX_DATAERR,
@@ -343,7 +327,7 @@ capplan_exp_fit(const double *x, const double *y, size_t n, size_t max_iter,
 	fit->cov_bb = s2 * gsl_matrix_get(covar, 1, 1);
 	fit->b = B / span;
 	fit->a = ymax * A * exp(-B * xmin / span);
-	fit->sse = (sse.s + sse.c) * ymax * ymax;
+	fit->sse = capplan_ksum_value(&sse) * ymax * ymax;
 	fit->sigma = sqrt(s2) * ymax;
 	fit->n = used;
 	rc = 0;

@@ -13,28 +13,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-/* A compensated sum (Neumaier's variant of Kahan's). */
-struct ksum {
-	double s, c;
-};
-
-static void
-ksum_add(struct ksum *k, double v)
-{
-	double t = k->s + v;
-
-	if (fabs(k->s) >= fabs(v))
-		k->c += (k->s - t) + v;
-	else
-		k->c += (v - t) + k->s;
-	k->s = t;
-}
-
-static double
-ksum_value(const struct ksum *k)
-{
-	return k->s + k->c;
-}
+#include "util/ksum.h"
 
 static double
 xat(const double *x, size_t i)
@@ -46,7 +25,7 @@ int
 capplan_ols_fit(const double *x, const double *y, size_t n, struct capplan_ols *fit,
                 struct capplan_error *err)
 {
-	struct ksum sx = { 0, 0 }, sy = { 0, 0 }, sxx = { 0, 0 }, sxy = { 0, 0 }, sse = { 0, 0 };
+	struct capplan_ksum sx = { 0, 0 }, sy = { 0, 0 }, sxx = { 0, 0 }, sxy = { 0, 0 }, sse = { 0, 0 };
 	size_t used = 0;
 	double xbar, ybar, slope;
 
@@ -58,8 +37,8 @@ capplan_ols_fit(const double *x, const double *y, size_t n, struct capplan_ols *
 		if (isinf(xi) || isinf(y[i]))
 			return capplan_error_set(err, CAPPLAN_EX_DATAERR,
 			                         "point %zu is infinite (x = %g, y = %g)", i, xi, y[i]);
-		ksum_add(&sx, xi);
-		ksum_add(&sy, y[i]);
+		capplan_ksum_add(&sx, xi);
+		capplan_ksum_add(&sy, y[i]);
 		used++;
 	}
 	if (used == 0)
@@ -69,8 +48,8 @@ capplan_ols_fit(const double *x, const double *y, size_t n, struct capplan_ols *
 		return capplan_error_set(err, CAPPLAN_EX_DATAERR,
 		                         "too few points to fit a line: %zu (need at least 3 for a "
 		                         "line and its residual spread)", used);
-	xbar = ksum_value(&sx) / (double)used;
-	ybar = ksum_value(&sy) / (double)used;
+	xbar = capplan_ksum_value(&sx) / (double)used;
+	ybar = capplan_ksum_value(&sy) / (double)used;
 
 	for (size_t i = 0; i < n; i++) {
 		double xi = xat(x, i), dx;
@@ -78,14 +57,14 @@ capplan_ols_fit(const double *x, const double *y, size_t n, struct capplan_ols *
 		if (isnan(xi) || isnan(y[i]))
 			continue;
 		dx = xi - xbar;
-		ksum_add(&sxx, dx * dx);
-		ksum_add(&sxy, dx * (y[i] - ybar));
+		capplan_ksum_add(&sxx, dx * dx);
+		capplan_ksum_add(&sxy, dx * (y[i] - ybar));
 	}
-	if (!(ksum_value(&sxx) > 0.0))
+	if (!(capplan_ksum_value(&sxx) > 0.0))
 		return capplan_error_set(err, CAPPLAN_EX_DATAERR,
 		                         "cannot fit a line: all %zu points have the same x (%g)",
 		                         used, xbar);
-	slope = ksum_value(&sxy) / ksum_value(&sxx);
+	slope = capplan_ksum_value(&sxy) / capplan_ksum_value(&sxx);
 
 	for (size_t i = 0; i < n; i++) {
 		double xi = xat(x, i), r;
@@ -93,15 +72,15 @@ capplan_ols_fit(const double *x, const double *y, size_t n, struct capplan_ols *
 		if (isnan(xi) || isnan(y[i]))
 			continue;
 		r = (y[i] - ybar) - slope * (xi - xbar);
-		ksum_add(&sse, r * r);
+		capplan_ksum_add(&sse, r * r);
 	}
 
 	fit->slope = slope;
 	fit->intercept = ybar - slope * xbar;
 	fit->xbar = xbar;
 	fit->ybar = ybar;
-	fit->sxx = ksum_value(&sxx);
-	fit->sse = ksum_value(&sse);
+	fit->sxx = capplan_ksum_value(&sxx);
+	fit->sse = capplan_ksum_value(&sse);
 	fit->n = used;
 	fit->sigma = sqrt(fit->sse / (double)(used - 2));
 	return 0;
