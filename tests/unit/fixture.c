@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <CUnit/CUnit.h>
+
 #include "suites.h"
 
 struct array {
@@ -128,4 +130,91 @@ fixture_close(double a, double b, double rel, double abs_tol)
 	if (isinf(a) || isinf(b))
 		return a == b;
 	return fabs(a - b) <= rel * fmax(fabs(a), fabs(b)) + abs_tol;
+}
+
+double *
+fixture_read_series(const char *name, size_t *n)
+{
+	char path[4096];
+	char *line = NULL;
+	size_t cap = 0, count = 0, room = 0;
+	double *v = NULL;
+	int header = 1;
+	FILE *fp;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/series/%s.csv", capplan_test_fixtures, name);
+	fp = fopen(path, "r");
+	if (!fp)
+		return NULL;
+	while (getline(&line, &cap, fp) >= 0) {
+		char *comma = strchr(line, ','), *end;
+		double x;
+
+		if (header) {
+			header = 0;
+			continue;
+		}
+		if (!comma)
+			goto fail;
+		x = strtod(comma + 1, &end);
+		if (end == comma + 1 || (*end != '\n' && *end != '\r' && *end != '\0'))
+			goto fail;
+		if (count == room) {
+			double *grown;
+
+			room = room ? 2 * room : 1024;
+			grown = realloc(v, room * sizeof(*grown));
+			if (!grown)
+				goto fail;
+			v = grown;
+		}
+		v[count++] = x;
+	}
+	free(line);
+	fclose(fp);
+	*n = count;
+	return v;
+fail:
+	free(line);
+	free(v);
+	fclose(fp);
+	return NULL;
+}
+
+
+void
+fixture_check_close(const char *name, const char *what, double got, double want, double rel,
+                    double abs_tol, const char *file, unsigned line)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: %s = %.17g, want %.17g (rel %g, abs %g)", name, what, got,
+	         want, rel, abs_tol);
+	CU_assertImplementation(fixture_close(got, want, rel, abs_tol) ? CU_TRUE : CU_FALSE, line,
+	                        msg, file, "", CU_FALSE);
+}
+
+void
+fixture_check_array(const char *name, const char *what, const double *got, size_t ngot,
+                    const double *want, size_t nwant, double rel, double abs_tol, const char *file,
+                    unsigned line)
+{
+	char msg[512];
+	size_t bad = 0;
+	int ok = want != NULL && ngot == nwant;
+
+	for (size_t i = 0; ok && i < nwant; i++)
+		if (!fixture_close(got[i], want[i], rel, abs_tol)) {
+			ok = 0;
+			bad = i;
+		}
+	if (want == NULL)
+		snprintf(msg, sizeof(msg), "%s: no reference array %s", name, what);
+	else if (ngot != nwant)
+		snprintf(msg, sizeof(msg), "%s: %s has %zu points, want %zu", name, what, ngot, nwant);
+	else
+		snprintf(msg, sizeof(msg), "%s: %s[%zu] = %.17g, want %.17g (rel %g, abs %g)", name,
+		         what, bad, nwant ? got[bad] : 0.0, nwant ? want[bad] : 0.0, rel, abs_tol);
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, file, "", CU_FALSE);
 }

@@ -28,4 +28,23 @@ double fixture_scalar(const struct fixture *fx, const char *name);
 /* |a - b| <= rel * max(|a|, |b|) + abs_tol, NaN equal to NaN. */
 int fixture_close(double a, double b, double rel, double abs_tol);
 
+/*
+ * The values of fixtures/series/NAME.csv ("timestamp,value" with a header),
+ * malloc'd, and their count in *n; NULL if unreadable.
+ */
+double *fixture_read_series(const char *name, size_t *n);
+
+/* One CUnit assertion: got within rel (relative) + abs_tol of want, the message naming both. */
+void fixture_check_close(const char *name, const char *what, double got, double want, double rel,
+                         double abs_tol, const char *file, unsigned line);
+/* One assertion for a whole array: its length and its first element out of tolerance. */
+void fixture_check_array(const char *name, const char *what, const double *got, size_t ngot,
+                         const double *want, size_t nwant, double rel, double abs_tol,
+                         const char *file, unsigned line);
+
+#define FIXTURE_CHECK_CLOSE(name, what, got, want, rel, abs_tol) \
+	fixture_check_close(name, what, got, want, rel, abs_tol, __FILE__, __LINE__)
+#define FIXTURE_CHECK_ARRAY(name, what, got, ngot, want, nwant, rel, abs_tol) \
+	fixture_check_array(name, what, got, ngot, want, nwant, rel, abs_tol, __FILE__, __LINE__)
+
 #endif

@@ -29,48 +29,6 @@
 #define REL 1e-6
 #define LN2 0.69314718055994530942
 
-/* One assertion: got within rel (relative) + abs_tol of want, the message naming both. */
-static void
-check_close(const char *name, const char *what, double got, double want, double rel,
-            double abs_tol, unsigned line)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s: %s = %.17g, want %.17g (rel %g, abs %g)", name, what, got,
-	         want, rel, abs_tol);
-	CU_assertImplementation(fixture_close(got, want, rel, abs_tol) ? CU_TRUE : CU_FALSE, line,
-	                        msg, __FILE__, "", CU_FALSE);
-}
-
-/* One assertion for a whole array: its length and its first element out of tolerance. */
-static void
-check_array(const char *name, const char *what, const double *got, size_t ngot,
-            const double *want, size_t nwant, double rel, double abs_tol, unsigned line)
-{
-	char msg[512];
-	size_t bad = 0;
-	int ok = want != NULL && ngot == nwant;
-
-	for (size_t i = 0; ok && i < nwant; i++)
-		if (!fixture_close(got[i], want[i], rel, abs_tol)) {
-			ok = 0;
-			bad = i;
-		}
-	if (want == NULL)
-		snprintf(msg, sizeof(msg), "%s: no reference array %s", name, what);
-	else if (ngot != nwant)
-		snprintf(msg, sizeof(msg), "%s: %s has %zu points, want %zu", name, what, ngot, nwant);
-	else
-		snprintf(msg, sizeof(msg), "%s: %s[%zu] = %.17g, want %.17g (rel %g, abs %g)", name,
-		         what, bad, nwant ? got[bad] : 0.0, nwant ? want[bad] : 0.0, rel, abs_tol);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-}
-
-#define CHECK_CLOSE(name, what, got, want, rel, abs_tol) \
-	check_close(name, what, got, want, rel, abs_tol, __LINE__)
-#define CHECK_ARRAY(name, what, got, ngot, want, nwant, rel, abs_tol) \
-	check_array(name, what, got, ngot, want, nwant, rel, abs_tol, __LINE__)
-
 /* Fit y (n points) as the method does; 0 or -1. */
 static int
 fit_method(const double *y, size_t n, size_t h, struct capplan_forecast *out,
@@ -139,42 +97,42 @@ check_fixture(const char *name)
 	CU_ASSERT_STRING_EQUAL(info.param_names[0], "a");
 	CU_ASSERT_STRING_EQUAL(info.param_names[1], "b");
 	/* the exact optimum */
-	CHECK_CLOSE(name, "a", a, fixture_scalar(fx, "a"), REL, 0);
-	CHECK_CLOSE(name, "b", b, fixture_scalar(fx, "b"), REL, 0);
-	CHECK_CLOSE(name, "sigma", info.sigma, fixture_scalar(fx, "sigma"), REL, 0);
-	CHECK_CLOSE(name, "sse", info.sse, fixture_scalar(fx, "sse"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "a", a, fixture_scalar(fx, "a"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "b", b, fixture_scalar(fx, "b"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "sigma", info.sigma, fixture_scalar(fx, "sigma"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "sse", info.sse, fixture_scalar(fx, "sse"), REL, 0);
 	CU_ASSERT_EQUAL(info.nobs, (size_t)fixture_scalar(fx, "nobs"));
 	/* scipy's curve_fit with tight tolerances */
-	CHECK_CLOSE(name, "a (curve_fit)", a, fixture_scalar(fx, "cf_a"), REL, 0);
-	CHECK_CLOSE(name, "b (curve_fit)", b, fixture_scalar(fx, "cf_b"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "a (curve_fit)", a, fixture_scalar(fx, "cf_a"), REL, 0);
+	FIXTURE_CHECK_CLOSE(name, "b (curve_fit)", b, fixture_scalar(fx, "cf_b"), REL, 0);
 	if (b > 0.0)
-		CHECK_CLOSE(name, "doubling_steps", param(&info, "doubling_steps"),
+		FIXTURE_CHECK_CLOSE(name, "doubling_steps", param(&info, "doubling_steps"),
 		            LN2 / fixture_scalar(fx, "b"), REL, 0);
 	else
 		CU_ASSERT_EQUAL(info.nparams, 2);
 	want = fixture_get(fx, "yhat", &nw);
-	CHECK_ARRAY(name, "yhat", out.yhat, out.h, want, nw, REL, REL * scale);
+	FIXTURE_CHECK_ARRAY(name, "yhat", out.yhat, out.h, want, nw, REL, REL * scale);
 	want = fixture_get(fx, "lo80", &nw);
-	CHECK_ARRAY(name, "lo80", out.lo80, out.h, want, nw, REL, REL * scale);
+	FIXTURE_CHECK_ARRAY(name, "lo80", out.lo80, out.h, want, nw, REL, REL * scale);
 	want = fixture_get(fx, "hi80", &nw);
-	CHECK_ARRAY(name, "hi80", out.hi80, out.h, want, nw, REL, REL * scale);
+	FIXTURE_CHECK_ARRAY(name, "hi80", out.hi80, out.h, want, nw, REL, REL * scale);
 	want = fixture_get(fx, "lo95", &nw);
-	CHECK_ARRAY(name, "lo95", out.lo95, out.h, want, nw, REL, REL * scale);
+	FIXTURE_CHECK_ARRAY(name, "lo95", out.lo95, out.h, want, nw, REL, REL * scale);
 	want = fixture_get(fx, "hi95", &nw);
-	CHECK_ARRAY(name, "hi95", out.hi95, out.h, want, nw, REL, REL * scale);
+	FIXTURE_CHECK_ARRAY(name, "hi95", out.hi95, out.h, want, nw, REL, REL * scale);
 	/* shared/data/reference's own exact optimum, where the series comes from there */
 	if (fixture_get(fx, "exact_a", &nw)) {
-		CHECK_CLOSE(name, "a (reference JSON)", a, fixture_scalar(fx, "exact_a"), REL, 0);
-		CHECK_CLOSE(name, "b (reference JSON)", b, fixture_scalar(fx, "exact_b"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "a (reference JSON)", a, fixture_scalar(fx, "exact_a"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "b (reference JSON)", b, fixture_scalar(fx, "exact_b"), REL, 0);
 		/* the JSON's b is per unit of x = i / (n - 1) */
-		CHECK_CLOSE(name, "b * (n - 1) (reference JSON)", b * (double)(n - 1),
+		FIXTURE_CHECK_CLOSE(name, "b * (n - 1) (reference JSON)", b * (double)(n - 1),
 		            fixture_scalar(fx, "exact_b_x"), REL, 0);
-		CHECK_CLOSE(name, "sse (reference JSON)", info.sse, fixture_scalar(fx, "exact_sse"),
+		FIXTURE_CHECK_CLOSE(name, "sse (reference JSON)", info.sse, fixture_scalar(fx, "exact_sse"),
 		            REL, 0);
-		CHECK_CLOSE(name, "sigma (reference JSON)", info.sigma,
+		FIXTURE_CHECK_CLOSE(name, "sigma (reference JSON)", info.sigma,
 		            fixture_scalar(fx, "exact_sigma"), REL, 0);
 		want = fixture_get(fx, "exact_yhat", &nw);
-		CHECK_ARRAY(name, "yhat (reference JSON)", out.yhat, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "yhat (reference JSON)", out.yhat, out.h, want, nw, REL, REL * scale);
 	}
 	capplan_forecast_release(&out);
 	fixture_free(fx);
@@ -235,22 +193,22 @@ check_pure(const char *name, double c, double r, size_t n, size_t holes, size_t 
 		used += !isnan(y[i]);
 	CU_ASSERT_EQUAL(fit_method(y, n, 10, &out, &info, &err), 0);
 	if (out.yhat) {
-		CHECK_CLOSE(name, "a", param(&info, "a"), c, 1e-12, 0);
-		CHECK_CLOSE(name, "b", param(&info, "b"), r, 1e-12, 0);
+		FIXTURE_CHECK_CLOSE(name, "a", param(&info, "a"), c, 1e-12, 0);
+		FIXTURE_CHECK_CLOSE(name, "b", param(&info, "b"), r, 1e-12, 0);
 		CU_ASSERT(info.sigma <= 1e-12 * c * fmax(1.0, exp(r * (double)n)));
 		CU_ASSERT_EQUAL(info.nobs, used);
 		if (r > 0.0)
-			CHECK_CLOSE(name, "doubling_steps", param(&info, "doubling_steps"), LN2 / r,
+			FIXTURE_CHECK_CLOSE(name, "doubling_steps", param(&info, "doubling_steps"), LN2 / r,
 			            1e-12, 0);
 		else
 			CU_ASSERT_EQUAL(info.nparams, 2);
 		for (size_t k = 0; k < 10; k++) {
 			double want = c * exp(r * (double)(n + k));
 
-			CHECK_CLOSE(name, "yhat", out.yhat[k], want, 1e-11, 0);
+			FIXTURE_CHECK_CLOSE(name, "yhat", out.yhat[k], want, 1e-11, 0);
 			/* no noise: the interval all but collapses onto the curve */
-			CHECK_CLOSE(name, "lo95", out.lo95[k], want, 1e-9, 0);
-			CHECK_CLOSE(name, "hi95", out.hi95[k], want, 1e-9, 0);
+			FIXTURE_CHECK_CLOSE(name, "lo95", out.lo95[k], want, 1e-9, 0);
+			FIXTURE_CHECK_CLOSE(name, "hi95", out.hi95[k], want, 1e-9, 0);
 		}
 		capplan_forecast_release(&out);
 	} else {
@@ -280,11 +238,11 @@ test_constant(void)
 	for (size_t i = 0; i < 30; i++)
 		y[i] = 5.0;
 	CU_ASSERT_EQUAL_FATAL(fit_method(y, 30, 4, &out, &info, &err), 0);
-	CHECK_CLOSE("constant", "a", param(&info, "a"), 5.0, 1e-14, 0);
+	FIXTURE_CHECK_CLOSE("constant", "a", param(&info, "a"), 5.0, 1e-14, 0);
 	CU_ASSERT_DOUBLE_EQUAL(param(&info, "b"), 0.0, 1e-14);
 	CU_ASSERT(info.sigma <= 1e-13);
 	for (size_t k = 0; k < 4; k++) {
-		CHECK_CLOSE("constant", "yhat", out.yhat[k], 5.0, 1e-13, 0);
+		FIXTURE_CHECK_CLOSE("constant", "yhat", out.yhat[k], 5.0, 1e-13, 0);
 		CU_ASSERT(out.hi95[k] - out.lo95[k] <= 1e-12);
 	}
 	capplan_forecast_release(&out);
@@ -410,20 +368,20 @@ test_explicit_x(void)
 	capplan_error_clear(&err);
 	CU_ASSERT_EQUAL_FATAL(capplan_exp_fit(x, y, 25, 0, &fit, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(capplan_exp_fit(NULL, y, 25, 0, &grid, &err), 0);
-	CHECK_CLOSE("explicit x", "b", fit.b, grid.b / 3.0, 1e-10, 0);
-	CHECK_CLOSE("explicit x", "a", fit.a, grid.a * exp(-grid.b * 1000.0 / 3.0), 1e-10, 0);
-	CHECK_CLOSE("explicit x", "sigma", fit.sigma, grid.sigma, 1e-10, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "b", fit.b, grid.b / 3.0, 1e-10, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "a", fit.a, grid.a * exp(-grid.b * 1000.0 / 3.0), 1e-10, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "sigma", fit.sigma, grid.sigma, 1e-10, 0);
 	CU_ASSERT(fit.sigma > 0.0);
 	CU_ASSERT_EQUAL(fit.n, 25);
-	CHECK_CLOSE("explicit x", "predict", capplan_exp_predict(&fit, 1100.0),
+	FIXTURE_CHECK_CLOSE("explicit x", "predict", capplan_exp_predict(&fit, 1100.0),
 	            fit.a * exp(fit.b * 1100.0), 1e-12, 0);
 	/* x = 1120 is grid point 40 */
-	CHECK_CLOSE("explicit x", "predict", capplan_exp_predict(&fit, 1120.0),
+	FIXTURE_CHECK_CLOSE("explicit x", "predict", capplan_exp_predict(&fit, 1120.0),
 	            capplan_exp_predict(&grid, 40.0), 1e-10, 0);
 	capplan_exp_interval(&fit, 1120.0, 0.95, &lo, &hi);
 	capplan_exp_interval(&grid, 40.0, 0.95, &glo, &ghi);
-	CHECK_CLOSE("explicit x", "lo95", lo, glo, 1e-10, 0);
-	CHECK_CLOSE("explicit x", "hi95", hi, ghi, 1e-10, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "lo95", lo, glo, 1e-10, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "hi95", hi, ghi, 1e-10, 0);
 	/* the interval widens ahead and 95% holds 80% */
 	capplan_exp_interval(&fit, 1120.0, 0.80, &glo, &ghi);
 	CU_ASSERT(lo < glo && glo < capplan_exp_predict(&fit, 1120.0) && ghi < hi);

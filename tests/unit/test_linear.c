@@ -28,48 +28,6 @@
 #define REL 1e-9
 #define PI 3.14159265358979323846
 
-/* One assertion: got within rel (relative) + abs_tol of want, the message naming both. */
-static void
-check_close(const char *name, const char *what, double got, double want, double rel,
-            double abs_tol, unsigned line)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s: %s = %.17g, want %.17g (rel %g, abs %g)", name, what, got,
-	         want, rel, abs_tol);
-	CU_assertImplementation(fixture_close(got, want, rel, abs_tol) ? CU_TRUE : CU_FALSE, line,
-	                        msg, __FILE__, "", CU_FALSE);
-}
-
-/* One assertion for a whole array: its length and its first element out of tolerance. */
-static void
-check_array(const char *name, const char *what, const double *got, size_t ngot,
-            const double *want, size_t nwant, double rel, double abs_tol, unsigned line)
-{
-	char msg[512];
-	size_t bad = 0;
-	int ok = want != NULL && ngot == nwant;
-
-	for (size_t i = 0; ok && i < nwant; i++)
-		if (!fixture_close(got[i], want[i], rel, abs_tol)) {
-			ok = 0;
-			bad = i;
-		}
-	if (want == NULL)
-		snprintf(msg, sizeof(msg), "%s: no reference array %s", name, what);
-	else if (ngot != nwant)
-		snprintf(msg, sizeof(msg), "%s: %s has %zu points, want %zu", name, what, ngot, nwant);
-	else
-		snprintf(msg, sizeof(msg), "%s: %s[%zu] = %.17g, want %.17g (rel %g, abs %g)", name,
-		         what, bad, nwant ? got[bad] : 0.0, nwant ? want[bad] : 0.0, rel, abs_tol);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-}
-
-#define CHECK_CLOSE(name, what, got, want, rel, abs_tol) \
-	check_close(name, what, got, want, rel, abs_tol, __LINE__)
-#define CHECK_ARRAY(name, what, got, ngot, want, nwant, rel, abs_tol) \
-	check_array(name, what, got, ngot, want, nwant, rel, abs_tol, __LINE__)
-
 /*
  * The long synthetic series, made here exactly as lcg_series() in the
  * generator: y[i] = c0 + c1*i + amp*(u - 0.5), u the top 53 bits of a 64-bit
@@ -118,9 +76,9 @@ check_lcg(const char *name, const struct fixture *fx, const double *y, size_t n)
 		sum = t;
 	}
 	CU_ASSERT_EQUAL(count, (size_t)fixture_scalar(fx, "check_count"));
-	CHECK_CLOSE(name, "first generated value", first, fixture_scalar(fx, "check_first"), 0, 0);
-	CHECK_CLOSE(name, "last generated value", last, fixture_scalar(fx, "check_last"), 0, 0);
-	CHECK_CLOSE(name, "sum of the generated values", sum + c, fixture_scalar(fx, "check_fsum"),
+	FIXTURE_CHECK_CLOSE(name, "first generated value", first, fixture_scalar(fx, "check_first"), 0, 0);
+	FIXTURE_CHECK_CLOSE(name, "last generated value", last, fixture_scalar(fx, "check_last"), 0, 0);
+	FIXTURE_CHECK_CLOSE(name, "sum of the generated values", sum + c, fixture_scalar(fx, "check_fsum"),
 	            1e-15, 0);
 }
 
@@ -176,31 +134,31 @@ check_fixture(const char *name)
 		CU_ASSERT_EQUAL(info.nparams, 2);
 		CU_ASSERT_STRING_EQUAL(info.param_names[0], "intercept");
 		CU_ASSERT_STRING_EQUAL(info.param_names[1], "slope");
-		CHECK_CLOSE(name, "intercept", info.params[0], fixture_scalar(fx, "intercept"), REL, 0);
-		CHECK_CLOSE(name, "slope", info.params[1], fixture_scalar(fx, "slope"), REL, 0);
-		CHECK_CLOSE(name, "sigma", info.sigma, fixture_scalar(fx, "sigma"), REL, 0);
-		CHECK_CLOSE(name, "sse", info.sse, fixture_scalar(fx, "sse"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "intercept", info.params[0], fixture_scalar(fx, "intercept"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "slope", info.params[1], fixture_scalar(fx, "slope"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "sigma", info.sigma, fixture_scalar(fx, "sigma"), REL, 0);
+		FIXTURE_CHECK_CLOSE(name, "sse", info.sse, fixture_scalar(fx, "sse"), REL, 0);
 		CU_ASSERT_EQUAL(info.nobs, (size_t)fixture_scalar(fx, "nobs"));
 		want = fixture_get(fx, "yhat", &nw);
-		CHECK_ARRAY(name, "yhat", out.yhat, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "yhat", out.yhat, out.h, want, nw, REL, REL * scale);
 		want = fixture_get(fx, "lo80", &nw);
-		CHECK_ARRAY(name, "lo80", out.lo80, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "lo80", out.lo80, out.h, want, nw, REL, REL * scale);
 		want = fixture_get(fx, "hi80", &nw);
-		CHECK_ARRAY(name, "hi80", out.hi80, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "hi80", out.hi80, out.h, want, nw, REL, REL * scale);
 		want = fixture_get(fx, "lo95", &nw);
-		CHECK_ARRAY(name, "lo95", out.lo95, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "lo95", out.lo95, out.h, want, nw, REL, REL * scale);
 		want = fixture_get(fx, "hi95", &nw);
-		CHECK_ARRAY(name, "hi95", out.hi95, out.h, want, nw, REL, REL * scale);
+		FIXTURE_CHECK_ARRAY(name, "hi95", out.hi95, out.h, want, nw, REL, REL * scale);
 		/* the reference JSON's own numbers, where the series comes from there */
 		if (fixture_get(fx, "json_slope", &nw)) {
-			CHECK_CLOSE(name, "intercept (JSON)", info.params[0],
+			FIXTURE_CHECK_CLOSE(name, "intercept (JSON)", info.params[0],
 			            fixture_scalar(fx, "json_intercept"), REL, 0);
-			CHECK_CLOSE(name, "slope (JSON)", info.params[1], fixture_scalar(fx, "json_slope"),
+			FIXTURE_CHECK_CLOSE(name, "slope (JSON)", info.params[1], fixture_scalar(fx, "json_slope"),
 			            REL, 0);
-			CHECK_CLOSE(name, "sigma (JSON)", info.sigma, fixture_scalar(fx, "json_sigma"),
+			FIXTURE_CHECK_CLOSE(name, "sigma (JSON)", info.sigma, fixture_scalar(fx, "json_sigma"),
 			            REL, 0);
 			want = fixture_get(fx, "json_yhat", &nw);
-			CHECK_ARRAY(name, "yhat (JSON)", out.yhat, out.h, want, nw, REL, REL * scale);
+			FIXTURE_CHECK_ARRAY(name, "yhat (JSON)", out.yhat, out.h, want, nw, REL, REL * scale);
 		}
 		capplan_forecast_release(&out);
 	} else {
@@ -367,13 +325,13 @@ test_infinite(void)
 static void
 check_hand_fit(const char *name, const struct capplan_ols *fit)
 {
-	CHECK_CLOSE(name, "slope", fit->slope, 9.0 / 14.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE(name, "slope", fit->slope, 9.0 / 14.0, 1e-15, 0);
 	/* 1/7 = 1 - (9/14)(4/3): the subtraction leaves a few ulps */
-	CHECK_CLOSE(name, "intercept", fit->intercept, 1.0 / 7.0, 1e-14, 0);
-	CHECK_CLOSE(name, "sse", fit->sse, 1.0 / 14.0, 1e-15, 0);
-	CHECK_CLOSE(name, "sigma", fit->sigma, sqrt(1.0 / 14.0), 1e-15, 0);
-	CHECK_CLOSE(name, "xbar", fit->xbar, 4.0 / 3.0, 1e-15, 0);
-	CHECK_CLOSE(name, "sxx", fit->sxx, 42.0 / 9.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE(name, "intercept", fit->intercept, 1.0 / 7.0, 1e-14, 0);
+	FIXTURE_CHECK_CLOSE(name, "sse", fit->sse, 1.0 / 14.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE(name, "sigma", fit->sigma, sqrt(1.0 / 14.0), 1e-15, 0);
+	FIXTURE_CHECK_CLOSE(name, "xbar", fit->xbar, 4.0 / 3.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE(name, "sxx", fit->sxx, 42.0 / 9.0, 1e-15, 0);
 	CU_ASSERT_EQUAL(fit->n, 3);
 }
 
@@ -393,15 +351,15 @@ test_holes_by_hand(void)
 
 	/* the method on the grid, NaN skipped */
 	CU_ASSERT_EQUAL_FATAL(fit_method(y, 4, 1, &out, &info, &err), 0);
-	CHECK_CLOSE("holes", "intercept", info.params[0], 1.0 / 7.0, 1e-14, 0);
-	CHECK_CLOSE("holes", "slope", info.params[1], 9.0 / 14.0, 1e-15, 0);
-	CHECK_CLOSE("holes", "sse", info.sse, 1.0 / 14.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE("holes", "intercept", info.params[0], 1.0 / 7.0, 1e-14, 0);
+	FIXTURE_CHECK_CLOSE("holes", "slope", info.params[1], 9.0 / 14.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE("holes", "sse", info.sse, 1.0 / 14.0, 1e-15, 0);
 	CU_ASSERT_EQUAL(info.nobs, 3);
-	CHECK_CLOSE("holes", "yhat", out.yhat[0], 19.0 / 7.0, 1e-15, 0);
-	CHECK_CLOSE("holes", "hi95", out.hi95[0], 19.0 / 7.0 + half95, 1e-12, 0);
-	CHECK_CLOSE("holes", "lo95", out.lo95[0], 19.0 / 7.0 - half95, 1e-12, 0);
-	CHECK_CLOSE("holes", "hi80", out.hi80[0], 19.0 / 7.0 + half80, 1e-12, 0);
-	CHECK_CLOSE("holes", "lo80", out.lo80[0], 19.0 / 7.0 - half80, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("holes", "yhat", out.yhat[0], 19.0 / 7.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE("holes", "hi95", out.hi95[0], 19.0 / 7.0 + half95, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("holes", "lo95", out.lo95[0], 19.0 / 7.0 - half95, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("holes", "hi80", out.hi80[0], 19.0 / 7.0 + half80, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("holes", "lo80", out.lo80[0], 19.0 / 7.0 - half80, 1e-12, 0);
 	capplan_forecast_release(&out);
 
 	/* the same by the NaN-skipping fit and by explicit x */
@@ -410,13 +368,13 @@ test_holes_by_hand(void)
 	check_hand_fit("holes, x NULL", &fit);
 	CU_ASSERT_EQUAL_FATAL(capplan_ols_fit(x, y3, 3, &fit, &err), 0);
 	check_hand_fit("explicit x", &fit);
-	CHECK_CLOSE("explicit x", "predict", capplan_ols_predict(&fit, 4.0), 19.0 / 7.0, 1e-15, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "predict", capplan_ols_predict(&fit, 4.0), 19.0 / 7.0, 1e-15, 0);
 	capplan_ols_interval(&fit, 4.0, 0.95, &lo, &hi);
-	CHECK_CLOSE("explicit x", "lo95", lo, 19.0 / 7.0 - half95, 1e-12, 0);
-	CHECK_CLOSE("explicit x", "hi95", hi, 19.0 / 7.0 + half95, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "lo95", lo, 19.0 / 7.0 - half95, 1e-12, 0);
+	FIXTURE_CHECK_CLOSE("explicit x", "hi95", hi, 19.0 / 7.0 + half95, 1e-12, 0);
 	/* at x = xbar the interval is narrowest: s * sqrt(1 + 1/3) */
 	capplan_ols_interval(&fit, 4.0 / 3.0, 0.80, &lo, &hi);
-	CHECK_CLOSE("explicit x", "hi80 at xbar", hi - capplan_ols_predict(&fit, 4.0 / 3.0),
+	FIXTURE_CHECK_CLOSE("explicit x", "hi80 at xbar", hi - capplan_ols_predict(&fit, 4.0 / 3.0),
 	            tan(0.4 * PI) * sqrt(1.0 / 14.0) * sqrt(4.0 / 3.0), 1e-12, 0);
 }
 
@@ -454,11 +412,11 @@ test_scale_1e12(void)
 	y[17] = NAN;
 	CU_ASSERT_EQUAL(fit_method(y, N, 2, &out, &info, &err), 0);
 	if (out.yhat) {
-		CHECK_CLOSE("1e12", "intercept", info.params[0], 1e12, 1e-15, 0);
-		CHECK_CLOSE("1e12", "slope", info.params[1], 5e6, 1e-15, 0);
+		FIXTURE_CHECK_CLOSE("1e12", "intercept", info.params[0], 1e12, 1e-15, 0);
+		FIXTURE_CHECK_CLOSE("1e12", "slope", info.params[1], 5e6, 1e-15, 0);
 		CU_ASSERT_DOUBLE_EQUAL(info.sigma, 0.0, 1e-3);   /* bytes, on values of 1e12 */
-		CHECK_CLOSE("1e12", "yhat", out.yhat[1], 1e12 + 5e6 * 1001.0, 1e-15, 0);
-		CHECK_CLOSE("1e12", "hi95", out.hi95[1], 1e12 + 5e6 * 1001.0, 1e-15, 0);
+		FIXTURE_CHECK_CLOSE("1e12", "yhat", out.yhat[1], 1e12 + 5e6 * 1001.0, 1e-15, 0);
+		FIXTURE_CHECK_CLOSE("1e12", "hi95", out.hi95[1], 1e12 + 5e6 * 1001.0, 1e-15, 0);
 		CU_ASSERT_EQUAL(info.nobs, N - 1);
 		capplan_forecast_release(&out);
 	}

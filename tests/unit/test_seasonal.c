@@ -30,57 +30,6 @@
 #define DAY (24 * HOUR)
 #define T0 INT64_C(1704067200000)   /* 2024-01-01T00:00:00Z */
 
-/* The values of fixtures/series/NAME.csv ("timestamp,value" with a header); NULL if unreadable. */
-static double *
-read_series(const char *name, size_t *n)
-{
-	char path[4096];
-	char *line = NULL;
-	size_t cap = 0, count = 0, room = 0;
-	double *v = NULL;
-	int header = 1;
-	FILE *fp;
-
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/series/%s.csv", capplan_test_fixtures, name);
-	fp = fopen(path, "r");
-	if (!fp)
-		return NULL;
-	while (getline(&line, &cap, fp) >= 0) {
-		char *comma = strchr(line, ','), *end;
-		double x;
-
-		if (header) {
-			header = 0;
-			continue;
-		}
-		if (!comma)
-			goto fail;
-		x = strtod(comma + 1, &end);
-		if (end == comma + 1 || (*end != '\n' && *end != '\r' && *end != '\0'))
-			goto fail;
-		if (count == room) {
-			double *grown;
-
-			room = room ? 2 * room : 1024;
-			grown = realloc(v, room * sizeof(*grown));
-			if (!grown)
-				goto fail;
-			v = grown;
-		}
-		v[count++] = x;
-	}
-	free(line);
-	fclose(fp);
-	*n = count;
-	return v;
-fail:
-	free(line);
-	free(v);
-	fclose(fp);
-	return NULL;
-}
-
 /* The largest |y| over the defined points: the data's magnitude for tolerances. */
 static double
 magnitude(const double *y, size_t n)
@@ -153,7 +102,7 @@ fixture_series(const struct fixture *fx, const char *csv, size_t *n)
 		memcpy(v, y, ny * sizeof(*v));
 		total = ny;
 	} else {
-		if (!csv || !(v = read_series(csv, &total)))
+		if (!csv || !(v = fixture_read_series(csv, &total)))
 			return NULL;
 		if (isnan(want_n) || (size_t)want_n > total) {
 			free(v);
