@@ -30,7 +30,7 @@ struct model_args {
 	const char *db;
 	const char **metrics;
 	size_t nmetrics;
-	const char *as_of, *history, *horizon, *methods;
+	const char *as_of, *history, *horizon, *methods, *forecasts;
 	long long jobs;
 	int quiet;
 	int progress;                      /* stderr is a terminal and not --quiet */
@@ -62,6 +62,8 @@ usage(void)
 	       "                             horizon divided by each series' own step\n", DEFAULT_HORIZON);
 	printf("      --methods=LIST         comma-separated methods to fit (default: all); the naive and\n"
 	       "                             seasonal-naive baselines are always scored\n");
+	printf("      --forecasts=chosen|all store the forecast points of the chosen method only\n"
+	       "                             (default), or of every method that fitted\n");
 	printf("  -j, --jobs=N               fit N series at once, in threads (default: 1)\n");
 	printf("\nConnection options:\n");
 	printf("  -d, --db=CONNINFO          libpq connection string or URI (default: PG* environment)\n");
@@ -149,7 +151,7 @@ parse_jobs(const char *arg, long long *out, struct capplan_error *err)
 	return 0;
 }
 
-enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS };
+enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS, OPT_FORECASTS };
 
 static const struct option long_options[] = {
 	{ "metric", required_argument, NULL, 'm' },
@@ -157,6 +159,7 @@ static const struct option long_options[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "horizon", required_argument, NULL, OPT_HORIZON },
 	{ "methods", required_argument, NULL, OPT_METHODS },
+	{ "forecasts", required_argument, NULL, OPT_FORECASTS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -184,6 +187,7 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 		case OPT_HISTORY: a->history = optarg; break;
 		case OPT_HORIZON: a->horizon = optarg; break;
 		case OPT_METHODS: a->methods = optarg; break;
+		case OPT_FORECASTS: a->forecasts = optarg; break;
 		case 'j':
 			if (parse_jobs(optarg, &a->jobs, err) < 0)
 				return -1;
@@ -212,6 +216,10 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 		return -1;
 	o->methods = methods;
 	o->jobs = (unsigned)a->jobs;
+	if (a->forecasts && strcmp(a->forecasts, "all") != 0 && strcmp(a->forecasts, "chosen") != 0)
+		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--forecasts %s: expected chosen or all",
+		                         a->forecasts);
+	o->all_forecasts = a->forecasts && strcmp(a->forecasts, "all") == 0;
 	o->version = CAPPLAN_VERSION;
 	o->on_progress = on_progress;
 	o->progress_ctx = a;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/timeutil.h"
+
 #define DEFAULT_MAX_GAP 3
 #define DEFAULT_MIN_POINTS 10
 /* A grid longer than this is a mistake (a step far too small for the range). */
@@ -18,6 +20,40 @@ cmp_i64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+int64_t
+capplan_grid_time(int64_t start_ms, int64_t step_ms, int months, int64_t i)
+{
+	if (months > 0)
+		return capplan_time_add_months(start_ms, i * months);
+	return start_ms + i * step_ms;
+}
+
+/*
+ * Months per step when the samples are calendar-monthly or -quarterly (same
+ * day of the month, at most the 28th, and same time of day throughout, at a
+ * median spacing of a month or a quarter); 0 otherwise.
+ */
+static int
+calendar_months(const int64_t *ts, size_t n, int64_t median)
+{
+	const int64_t day = 86400000;
+	int64_t first_day = ts[0] - capplan_time_month_start(ts[0]);
+	int months;
+
+	if (median >= 28 * day && median <= 31 * day)
+		months = 1;
+	else if (median >= 89 * day && median <= 92 * day)
+		months = 3;
+	else
+		return 0;
+	if (first_day >= 28 * day)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (ts[i] - capplan_time_month_start(ts[i]) != first_day)
+			return 0;
+	return months;
 }
 
 int64_t
@@ -99,6 +135,10 @@ capplan_series_prepare(const int64_t *ts, const double *values, size_t n,
 		if (ts[i] < ts[i - 1])
 			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "samples are not in time order");
 	step = o.step_ms > 0 ? o.step_ms : capplan_series_median_step(ts, n);
+	if (o.step_ms <= 0 && step > 0)
+		out->months = calendar_months(ts, n, step);
+	if (out->months > 0)
+		step = out->months * CAPPLAN_MS_PER_MONTH;
 	if (step <= 0)
 		step = 1;   /* one sample, or all at one time: a grid of one point */
 	span = (uint64_t)(ts[n - 1] - ts[0]);
@@ -108,7 +148,10 @@ capplan_series_prepare(const int64_t *ts, const double *values, size_t n,
 		                         (unsigned long long)(span / (uint64_t)step + 1), (long long)step);
 	out->start_ms = ts[0];
 	out->step_ms = step;
-	out->n = (size_t)(span / (uint64_t)step) + 1;
+	if (out->months > 0)
+		out->n = (size_t)(capplan_time_months_between(ts[0], ts[n - 1]) / out->months) + 1;
+	else
+		out->n = (size_t)(span / (uint64_t)step) + 1;
 	out->y = malloc(out->n * sizeof(double));
 	if (!out->y)
 		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
@@ -116,7 +159,9 @@ capplan_series_prepare(const int64_t *ts, const double *values, size_t n,
 		out->y[i] = NAN;
 	for (size_t i = 0; i < n; i++) {
 		/* the nearest grid point; samples a little off the grid (scrape jitter) land on it */
-		size_t k = (size_t)(((uint64_t)(ts[i] - ts[0]) + (uint64_t)step / 2) / (uint64_t)step);
+		size_t k = out->months > 0 ?
+		           (size_t)(capplan_time_months_between(ts[0], ts[i]) / out->months) :
+		           (size_t)(((uint64_t)(ts[i] - ts[0]) + (uint64_t)step / 2) / (uint64_t)step);
 
 		if (k >= out->n)
 			k = out->n - 1;

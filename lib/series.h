@@ -8,6 +8,12 @@
  * non-finite values (NaN is a real Prometheus value) as NaN so that every fit
  * keeps them out, and says when a series is too short or constant to fit,
  * rather than failing.
+ *
+ * Monthly and quarterly data (every sample on the same day of its month at
+ * the same time, spaced 28-31 or 89-92 days) get a calendar grid instead:
+ * point i is i months (or quarters) after the first, so that January stays
+ * January however long the history; a fixed step of 31 days would drift a
+ * week a year and smear the yearly cycle.
  */
 #ifndef CAPPLAN_SERIES_H
 #define CAPPLAN_SERIES_H
@@ -31,7 +37,8 @@ struct capplan_prepare_options {
 
 struct capplan_series {
 	int64_t start_ms;          /* time of y[0]: the first sample */
-	int64_t step_ms;
+	int64_t step_ms;           /* for a calendar grid: months * CAPPLAN_MS_PER_MONTH */
+	int months;                /* 0, or a calendar grid of this many months (1, 3) */
 	size_t n;
 	double *y;                 /* n values; NaN where missing */
 	size_t observed;           /* grid points that hold a finite sample */
@@ -51,6 +58,9 @@ int capplan_series_prepare(const int64_t *ts, const double *values, size_t n,
                            struct capplan_series *out, struct capplan_error *err);
 
 void capplan_series_release(struct capplan_series *s);
+
+/* The time of grid point i (may be beyond n: the forecast's points). */
+int64_t capplan_grid_time(int64_t start_ms, int64_t step_ms, int months, int64_t i);
 
 /* The name of a status, for messages and storage ("ok", "too short", "constant"). */
 const char *capplan_series_status_name(enum capplan_series_status status);

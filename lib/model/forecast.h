@@ -2,7 +2,8 @@
  * lib/model/forecast.h: what every forecasting method takes and gives.
  *
  * A method sees one series on a regular grid (lib/series.h prepares it):
- * y[0..n) at times start_ms + i * step_ms, NaN where a point is missing.
+ * y[0..n) at times start_ms + i * step_ms (or i calendar months for monthly
+ * data: capplan_grid_time), NaN where a point is missing.
  * NaN points are kept out of every fit.  It returns h point forecasts for
  * the steps after the last one, each with 80% and 95% prediction intervals,
  * and a few numbers describing the fit.  Methods never print and never exit;
@@ -32,6 +33,7 @@ struct capplan_fit_input {
 	 */
 	const double *const *drivers;
 	size_t ndrivers;
+	int months;               /* calendar grid of this many months (lib/series.h), 0: fixed step */
 };
 
 /* h forecasts after the last point, with their intervals. */

@@ -24,6 +24,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "series.h"
 #include "util/timeutil.h"
 
 #define LEAF UINT32_MAX
@@ -799,7 +800,7 @@ capplan_forest_forecast_opts(const struct capplan_fit_input *in, size_t h,
 	/* Features of every grid point, history and horizon. */
 	for (size_t i = 0; i < total; i++) {
 		double *row = feat + i * nfeat;
-		int64_t t = in->start_ms + (int64_t)i * in->step_ms;
+		int64_t t = capplan_grid_time(in->start_ms, in->step_ms, in->months, (int64_t)i);
 
 		calendar(t, &row[0], &row[1], &row[2]);
 		row[3] = (double)i;

@@ -256,7 +256,7 @@ fit_constant(const struct capplan_model_config *cfg, const struct capplan_series
 	int naive = naive_index(cfg);
 	double value = NAN;
 	struct capplan_fit_input in = { s->y, s->n, s->start_ms, s->step_ms, 0,
-	                                capplan_model_seed(fit->series_id), NULL, 0 };
+	                                capplan_model_seed(fit->series_id), NULL, 0, s->months };
 	struct capplan_error ferr;
 	struct capplan_method_result *r;
 
@@ -319,7 +319,8 @@ capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t series_
 	out->prepared = 1;
 	out->status = s.status;
 	out->step_ms = s.step_ms;
-	out->last_ms = s.start_ms + (int64_t)(s.n - 1) * s.step_ms;
+	out->months = s.months;
+	out->last_ms = capplan_grid_time(s.start_ms, s.step_ms, s.months, (int64_t)s.n - 1);
 	out->points = s.n;
 	out->filled = s.filled;
 	out->missing = s.missing;
@@ -339,7 +340,7 @@ capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t series_
 		out->h = (size_t)h;
 		out->period = capplan_model_period(s.y, s.n, s.step_ms);
 		in = (struct capplan_fit_input){ s.y, s.n, s.start_ms, s.step_ms, out->period,
-		                                 capplan_model_seed(series_id), NULL, 0 };
+		                                 capplan_model_seed(series_id), NULL, 0, s.months };
 		rc = capplan_select(&in, (size_t)h, cfg->methods, cfg->nmethods, NULL, out->results,
 		                    &out->chosen, err);
 		if (rc == 0) {
@@ -587,7 +588,8 @@ batch_store(struct run_state *st, struct batch *b, struct capplan_error *err)
 		return oom(err);
 	for (size_t i = 0; i < b->count; i++)
 		fits[i] = b->jobs[i].fit;
-	rc = capplan_store_write_fits(st->db, st->sum->run_id, fits, b->count, err);
+	rc = capplan_store_write_fits(st->db, st->sum->run_id, fits, b->count, st->o->all_forecasts,
+	                              err);
 	free(fits);
 	if (rc < 0)
 		return -1;
@@ -722,6 +724,7 @@ capplan_model_run(struct capplan_db *db, const struct capplan_model_options *o,
 	rec.methods = o->methods;
 	rec.nmethods = o->nmethods;
 	rec.version = o->version ? o->version : "";
+	rec.all_forecasts = o->all_forecasts;
 	if (capplan_store_run_begin(db, &rec, &sum->run_id, err) < 0)
 		goto out;
 	if (capplan_store_mark_interrupted(db, sum->run_id, &sum->interrupted, err) < 0 ||

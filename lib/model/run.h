@@ -96,6 +96,7 @@ struct capplan_model_options {
 	const struct capplan_method_desc *methods;   /* from capplan_model_methods */
 	size_t nmethods;
 	unsigned jobs;                    /* worker threads, at least 1 */
+	int all_forecasts;                /* store every method's forecast points, not only the chosen one's */
 	const char *version;              /* recorded with the run */
 	/* Called from the calling thread after each batch is stored; may be NULL. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);

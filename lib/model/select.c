@@ -5,11 +5,29 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/score.h"
 
 #define MIN_ORIGINS 3
+
+/*
+ * Interval calibration.  A method's own intervals assume its model is right;
+ * on real series they are often too narrow (the forest's out-of-bag residuals
+ * are one-step errors; a linear trend ignores level shifts) or too wide (a
+ * random walk's).  The backtest shows how the held-out errors compare with the
+ * half-widths the method gave: u = (actual - forecast) / half-width.  The
+ * split-conformal quantile of |u| (the ceil((m + 1) * level)-th smallest of m)
+ * is the factor by which the method's intervals must be stretched, each side
+ * about the point forecast, to cover as they claim.  With fewer than
+ * MIN_CALIBRATION errors the intervals stay as the method gave them; the
+ * factor is kept within [MIN_SCALE, MAX_SCALE] so that a backtest window that
+ * happened to be quiet cannot shrink an interval to nothing.
+ */
+#define MIN_CALIBRATION 10
+#define MIN_SCALE 0.5
+#define MAX_SCALE 100.0
 
 size_t
 capplan_backtest_horizon(size_t n, size_t h, size_t origins)
@@ -22,15 +40,70 @@ capplan_backtest_horizon(size_t n, size_t h, size_t origins)
 	return hb ? hb : 1;
 }
 
+/* Normalised errors of one interval level, collected over the backtest. */
+struct calibration {
+	double *u;
+	size_t m;
+};
+
+static void
+calibration_add(struct calibration *c, const double *actual, const double *yhat, const double *lo,
+                const double *hi, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		double e = actual[i] - yhat[i];
+		double half = e >= 0 ? hi[i] - yhat[i] : yhat[i] - lo[i];
+
+		if (isfinite(e) && isfinite(half) && half > 0)
+			c->u[c->m++] = fabs(e) / half;
+	}
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The factor for intervals of the given level; 1 when there is too little to go on. */
+static double
+calibration_scale(struct calibration *c, double level)
+{
+	size_t k;
+	double q;
+
+	if (c->m < MIN_CALIBRATION)
+		return 1.0;
+	qsort(c->u, c->m, sizeof(double), cmp_double);
+	k = (size_t)ceil((double)(c->m + 1) * level);
+	q = c->u[(k > c->m ? c->m : k) - 1];
+	return q < MIN_SCALE ? MIN_SCALE : q > MAX_SCALE ? MAX_SCALE : q;
+}
+
+/* Stretch each side of the intervals about the point forecast. */
+static void
+stretch(const double *yhat, double *lo, double *hi, size_t h, double scale)
+{
+	for (size_t i = 0; i < h; i++) {
+		lo[i] = yhat[i] - scale * (yhat[i] - lo[i]);
+		hi[i] = yhat[i] + scale * (hi[i] - yhat[i]);
+	}
+}
+
 /*
- * Score one method at the given origins.  Origins step back from the end by
- * stride, the last one leaving exactly hb points to score.
+ * Score one method at the given origins.  The origins lie hb apart, the last
+ * one leaving exactly hb points to score, so that the scored windows do not
+ * overlap: overlapping windows see one stretch of the history several times
+ * and let one lucky stretch decide.
  */
 static void
 backtest(const struct capplan_fit_input *in, const struct capplan_method_desc *m, size_t origins,
-         size_t hb, struct capplan_method_result *r)
+         size_t hb, struct capplan_method_result *r, struct calibration *c80s,
+         struct calibration *c95s)
 {
-	size_t stride = hb / origins ? hb / origins : 1;
+	size_t stride = hb;
 	double mase_sum = 0, c80 = 0, c95 = 0;
 	size_t scored = 0;
 
@@ -59,6 +132,8 @@ backtest(const struct capplan_fit_input *in, const struct capplan_method_desc *m
 			mase_sum += mase;
 			c80 += capplan_coverage(in->y + origin, f.lo80, f.hi80, len);
 			c95 += capplan_coverage(in->y + origin, f.lo95, f.hi95, len);
+			calibration_add(c80s, in->y + origin, f.yhat, f.lo80, f.hi80, len);
+			calibration_add(c95s, in->y + origin, f.yhat, f.lo95, f.hi95, len);
 			scored++;
 		}
 		capplan_forecast_release(&f);
@@ -79,7 +154,16 @@ capplan_select(const struct capplan_fit_input *in, size_t h,
 	size_t hb = options && options->horizon ? options->horizon :
 	            capplan_backtest_horizon(in->n, h, origins);
 
+	struct calibration c80 = { NULL, 0 }, c95 = { NULL, 0 };
+	int rc = -1;
+
 	*chosen = -1;
+	c80.u = malloc(origins * hb * sizeof(double));
+	c95.u = malloc(origins * hb * sizeof(double));
+	if (!c80.u || !c95.u) {
+		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+		goto done;
+	}
 	for (size_t i = 0; i < count; i++) {
 		struct capplan_method_result *r = &results[i];
 		struct capplan_error ferr;
@@ -90,21 +174,33 @@ capplan_select(const struct capplan_fit_input *in, size_t h,
 		if (methods[i].needs_period && in->period == 0) {
 			snprintf(r->error, sizeof(r->error), "no seasonal period");
 			r->mase = r->coverage80 = r->coverage95 = NAN;
+			r->scale80 = r->scale95 = 1.0;
 			continue;
 		}
-		backtest(in, &methods[i], origins, hb, r);
+		c80.m = c95.m = 0;
+		backtest(in, &methods[i], origins, hb, r, &c80, &c95);
+		r->scale80 = calibration_scale(&c80, 0.80);
+		r->scale95 = calibration_scale(&c95, 0.95);
 		capplan_error_clear(&ferr);
 		if (methods[i].fit(in, h, &r->forecast, &r->info, &ferr) < 0) {
-			if (ferr.status == CAPPLAN_EX_SOFTWARE)
-				return capplan_error_set(err, ferr.status, "%s: %s", methods[i].name, ferr.msg);
+			if (ferr.status == CAPPLAN_EX_SOFTWARE) {
+				capplan_error_set(err, ferr.status, "%s: %s", methods[i].name, ferr.msg);
+				goto done;
+			}
 			snprintf(r->error, sizeof(r->error), "%s", ferr.msg);
 			continue;
 		}
 		r->ok = 1;
+		stretch(r->forecast.yhat, r->forecast.lo80, r->forecast.hi80, r->forecast.h, r->scale80);
+		stretch(r->forecast.yhat, r->forecast.lo95, r->forecast.hi95, r->forecast.h, r->scale95);
 		if (!isnan(r->mase) && (*chosen < 0 || r->mase < results[*chosen].mase))
 			*chosen = (int)i;
 	}
-	return 0;
+	rc = 0;
+done:
+	free(c80.u);
+	free(c95.u);
+	return rc;
 }
 
 void

@@ -7,7 +7,9 @@
  * with the lowest mean MASE is chosen; every method's score, its interval
  * coverage, or its failure, is kept for storage, so that a method that cannot
  * beat the naive baselines is visible.  Then every method that could be
- * fitted is fitted on the whole history and forecasts the horizon.
+ * fitted is fitted on the whole history and forecasts the horizon, its
+ * intervals stretched (or narrowed) by the factors that would have made them
+ * cover as they claim on the backtest (split-conformal calibration).
  */
 #ifndef CAPPLAN_MODEL_SELECT_H
 #define CAPPLAN_MODEL_SELECT_H
@@ -33,7 +35,8 @@ struct capplan_method_result {
 	int ok;                    /* fitted on the whole history */
 	char error[256];           /* why not, when !ok */
 	double mase;               /* mean over the origins that worked; NaN when none did */
-	double coverage80, coverage95;
+	double coverage80, coverage95;   /* of the method's own intervals, before calibration */
+	double scale80, scale95;   /* factors applied to the intervals after the backtest; 1: none */
 	size_t origins_scored;
 	struct capplan_fit_info info;
 	struct capplan_forecast forecast;   /* h points when ok; the caller releases it */

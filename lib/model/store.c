@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db/copy_binary.h"
+#include "series.h"
 #include "util/timeutil.h"
 
 /* Rows per FETCH from the samples cursor: libpq holds one FETCH's rows at a time. */
@@ -717,8 +718,8 @@ copy_finish(struct copy_out *co, struct capplan_error *err)
 #define FITS_COPY \
 	"COPY capplan.model_fits (run_id, series_id, method, chosen, status, error, params, sigma," \
 	" sse, nobs, mase, coverage80, coverage95, origins, step_ms, period, points, points_filled," \
-	" points_missing) FROM STDIN (FORMAT binary)"
-#define FITS_FIELDS 19
+	" points_missing, interval_scale80, interval_scale95) FROM STDIN (FORMAT binary)"
+#define FITS_FIELDS 21
 
 static int
 fit_row(struct copy_out *co, int64_t run_id, const struct capplan_series_fit *fit, size_t i,
@@ -776,6 +777,12 @@ fit_row(struct copy_out *co, int64_t run_id, const struct capplan_series_fit *fi
 	} else {
 		p = put_null(put_null(put_null(put_null(put_null(p)))));
 	}
+	if (r->ok) {
+		p = put_double_or_null(p, r->scale80);
+		p = put_double_or_null(p, r->scale95);
+	} else {
+		p = put_null(put_null(p));
+	}
 	advance(&co->buf, p);
 	return flush(co, 0, err);
 }
@@ -804,8 +811,8 @@ point_rows(struct copy_out *co, int64_t run_id, const struct capplan_series_fit 
 		p = capplan_copy_field64(p, (uint64_t)run_id);
 		p = capplan_copy_field32(p, (uint32_t)fit->series_id);
 		p = put_bytes(p, r->method->name, name_len);
-		p = capplan_copy_field64(p, capplan_copy_timestamp(fit->last_ms +
-		                                                   (int64_t)(k + 1) * fit->step_ms));
+		p = capplan_copy_field64(p, capplan_copy_timestamp(
+			capplan_grid_time(fit->last_ms, fit->step_ms, fit->months, (int64_t)k + 1)));
 		p = capplan_copy_field64(p, capplan_copy_double(f->yhat[k]));
 		p = put_double_or_null(p, f->lo80[k]);
 		p = put_double_or_null(p, f->hi80[k]);
@@ -818,10 +825,19 @@ point_rows(struct copy_out *co, int64_t run_id, const struct capplan_series_fit 
 	return 0;
 }
 
+/* Whether result i of fit has forecast points to store. */
+static int
+stored_points(const struct capplan_series_fit *fit, size_t i, int all_forecasts)
+{
+	const struct capplan_method_result *r = &fit->results[i];
+
+	return r->ok && r->forecast.h > 0 && (all_forecasts || fit->chosen == (int)i);
+}
+
 int
 capplan_store_write_fits(struct capplan_db *db, int64_t run_id,
                          const struct capplan_series_fit *fits, size_t count,
-                         struct capplan_error *err)
+                         int all_forecasts, struct capplan_error *err)
 {
 	struct copy_out co = { db, CAPPLAN_STRBUF_INIT, CAPPLAN_STRBUF_INIT };
 	int rc = -1, any_points = 0;
@@ -834,7 +850,7 @@ capplan_store_write_fits(struct capplan_db *db, int64_t run_id,
 		for (size_t i = 0; i < fits[s].nresults; i++) {
 			if (fit_row(&co, run_id, &fits[s], i, err) < 0)
 				goto abort;
-			any_points |= fits[s].results[i].ok && fits[s].results[i].forecast.h > 0;
+			any_points |= stored_points(&fits[s], i, all_forecasts);
 		}
 	if (copy_finish(&co, err) < 0)
 		goto done;
@@ -843,7 +859,8 @@ capplan_store_write_fits(struct capplan_db *db, int64_t run_id,
 			goto done;
 		for (size_t s = 0; s < count; s++)
 			for (size_t i = 0; i < fits[s].nresults; i++)
-				if (fits[s].results[i].ok && point_rows(&co, run_id, &fits[s], i, err) < 0)
+				if (stored_points(&fits[s], i, all_forecasts) &&
+				    point_rows(&co, run_id, &fits[s], i, err) < 0)
 					goto abort;
 		if (copy_finish(&co, err) < 0)
 			goto done;
@@ -878,7 +895,7 @@ capplan_store_run_begin(struct capplan_db *db, const struct capplan_run_record *
 {
 	struct capplan_strbuf methods = CAPPLAN_STRBUF_INIT;
 	char as_of[CAPPLAN_TIME_BUFSZ], history[24], horizon[24], id[24];
-	const char *params[5];
+	const char *params[6];
 	PGresult *res;
 	int bad = capplan_strbuf_append_char(&methods, '{') < 0;
 
@@ -896,12 +913,13 @@ capplan_store_run_begin(struct capplan_db *db, const struct capplan_run_record *
 	params[2] = horizon;
 	params[3] = methods.data;
 	params[4] = rec->version;
+	params[5] = rec->all_forecasts ? "all" : "chosen";
 	if (capplan_db_begin(db, err) < 0)
 		goto fail;
 	res = capplan_db_query(db, "record the model run",
-	                       "INSERT INTO capplan.model_runs (as_of, history_ms, horizon_ms, methods, version)"
-	                       " VALUES ($1, $2, $3, $4::text[], $5) RETURNING id",
-	                       5, params, PGRES_TUPLES_OK, err);
+	                       "INSERT INTO capplan.model_runs (as_of, history_ms, horizon_ms, methods, version,"
+	                       " forecasts) VALUES ($1, $2, $3, $4::text[], $5, $6) RETURNING id",
+	                       6, params, PGRES_TUPLES_OK, err);
 	if (!res)
 		goto fail;
 	*run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

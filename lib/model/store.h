@@ -105,6 +105,7 @@ struct capplan_series_fit {
 	enum capplan_series_status status;
 	char skip_reason[256];     /* "" when the series was fitted */
 	int64_t step_ms;
+	int months;                /* calendar grid of this many months, 0: fixed step */
 	int64_t last_ms;           /* time of the last grid point; forecasts follow it */
 	size_t points, filled, missing;
 	size_t period;             /* seasonal period given to the methods, 0: none */
@@ -137,6 +138,7 @@ struct capplan_run_record {
 	const struct capplan_method_desc *methods;
 	size_t nmethods;
 	const char *version;
+	int all_forecasts;         /* store every method's forecast, not only the chosen one's */
 };
 
 /*
@@ -155,10 +157,14 @@ int capplan_store_run_begin(struct capplan_db *db, const struct capplan_run_reco
 int capplan_store_mark_interrupted(struct capplan_db *db, int64_t run_id, size_t *marked,
                                    struct capplan_error *err);
 
-/* Write fits[0..count): model_fits rows and forecast points, by binary COPY.  0, or -1. */
+/*
+ * Write fits[0..count): model_fits rows and forecast points, by binary COPY:
+ * the points of every method that fitted when all_forecasts, else those of
+ * the chosen method only.  0, or -1.
+ */
 int capplan_store_write_fits(struct capplan_db *db, int64_t run_id,
                              const struct capplan_series_fit *fits, size_t count,
-                             struct capplan_error *err);
+                             int all_forecasts, struct capplan_error *err);
 
 /* Mark the run 'succeeded' with its counts (in the run's transaction, before COMMIT).  0, or -1. */
 int capplan_store_run_succeeded(struct capplan_db *db, int64_t run_id, size_t total, size_t fitted,

@@ -554,6 +554,35 @@ capplan_time_month_start(int64_t ms)
 	return days * CAPPLAN_MS_PER_DAY;
 }
 
+int64_t
+capplan_time_add_months(int64_t ms, int64_t months)
+{
+	int64_t days = floor_div(ms, CAPPLAN_MS_PER_DAY);
+	int64_t rest = floor_mod(ms, CAPPLAN_MS_PER_DAY);
+	int64_t year, index;
+	int month, day, last;
+
+	civil_from_days(days, &year, &month, &day);
+	index = year * 12 + (month - 1) + months;
+	year = floor_div(index, 12);
+	month = (int)floor_mod(index, 12) + 1;
+	last = days_in_month(year, month);
+	if (day > last)
+		day = last;
+	return days_from_civil(year, month, day) * CAPPLAN_MS_PER_DAY + rest;
+}
+
+int64_t
+capplan_time_months_between(int64_t a, int64_t b)
+{
+	int64_t ya, yb;
+	int ma, mb, d;
+
+	civil_from_days(floor_div(a, CAPPLAN_MS_PER_DAY), &ya, &ma, &d);
+	civil_from_days(floor_div(b, CAPPLAN_MS_PER_DAY), &yb, &mb, &d);
+	return (yb * 12 + mb) - (ya * 12 + ma);
+}
+
 int
 capplan_duration_parse(const char *text, int64_t *ms, struct capplan_error *err)
 {

@@ -56,6 +56,18 @@ char *capplan_time_format(int64_t ms, char *buf);
 int64_t capplan_time_month_start(int64_t ms);
 
 /*
+ * ms moved by a number of calendar months (negative: back), keeping the day
+ * of the month (clamped to the month's last day) and the time of day.
+ */
+int64_t capplan_time_add_months(int64_t ms, int64_t months);
+
+/* Calendar months from a to b by (year, month) alone: 2024-01-31 to 2024-02-01 is 1. */
+int64_t capplan_time_months_between(int64_t a, int64_t b);
+
+/* The average Gregorian month, 365.2425 / 12 days, in ms. */
+#define CAPPLAN_MS_PER_MONTH INT64_C(2629746000)
+
+/*
  * Parse a Prometheus duration ("90d", "1h30m", "500ms") into *ms (> 0).  Also
  * accepts plain seconds with an optional fraction ("3600", "0.5") as the HTTP
  * API's step parameter does.  Returns 0, or -1 with err set (CAPPLAN_EX_DATAERR,

@@ -237,13 +237,17 @@ check_run(struct it_db *db, long long run, const char *as_of, int with_short)
 	                   " ELSE f.status = 'skipped' AND f.error LIKE 'constant%' AND NOT f.chosen END")
 	         == 10 * (long long)nmethods, "constant series: naive chosen, the others skipped");
 
-	/* forecast points: 168 per ok fit, starting one step after the last sample */
-	ok_fits = run_count(db, run, as_of, "SELECT count(*) FROM capplan.model_fits WHERE run_id = $1"
-	                    " AND status = 'ok' AND $2::bigint > 0");
+	/*
+	 * forecast points: 168 per ok fit (--forecasts=all) or per chosen fit (the
+	 * default), starting one step after the last sample
+	 */
+	ok_fits = run_count(db, run, as_of, "SELECT count(*) FROM capplan.model_fits f"
+	                    " JOIN capplan.model_runs r ON r.id = f.run_id WHERE f.run_id = $1"
+	                    " AND f.status = 'ok' AND (r.forecasts = 'all' OR f.chosen) AND $2::bigint > 0");
 	IT_CHECK(run_count(db, run, as_of,
 	                   "SELECT count(*) FROM (SELECT series_id, method FROM capplan.forecast_points"
 	                   " WHERE run_id = $1 AND $2::bigint > 0 GROUP BY 1, 2) g") == ok_fits,
-	         "forecast points for every ok fit (%lld) and no other", ok_fits);
+	         "forecast points for every stored fit (%lld) and no other", ok_fits);
 	IT_CHECK(run_count(db, run, as_of,
 	                   "WITH last AS (SELECT series_id, max(ts) AS last_ts FROM capplan.samples WHERE "
 	                   WINDOW " GROUP BY series_id),"
@@ -329,9 +333,11 @@ test_as_of_ignores_later_samples(void)
 	end_minus(10 * 86400, as_of, sizeof(as_of));
 	end_minus(10 * 86400 - 3600, first, sizeof(first));
 	it_model(&r, "--db", db->conninfo, "--as-of", as_of, "--history", HISTORY, "--horizon", HORIZON,
-	         "--quiet");
+	         "--quiet", "--forecasts=all");
 	IT_CHECK_OK(&r);
 	IT_CHECK(r.out[0] == '\0', "--quiet prints nothing: %s", r.out);
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.model_runs WHERE forecasts = 'all'", 0,
+	                  NULL) == 1, "--forecasts=all recorded with the run");
 	it_run_free(&r);
 	check_run(db, 1, as_of, 0);
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.forecast_points"
@@ -416,10 +422,10 @@ test_jobs_give_the_same_numbers(void)
 	IT_CHECK_OK(&r);
 	it_run_free(&r);
 	CHECK_LATEST(db, 3);
-	ok_fits = it_count(db->conn, "SELECT count(*) FROM capplan.model_fits WHERE run_id = 3 AND status = 'ok'",
+	ok_fits = it_count(db->conn, "SELECT count(*) FROM capplan.model_fits WHERE run_id = 3 AND chosen",
 	                   0, NULL);
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_forecast", 0, NULL) == ok_fits * 72,
-	         "latest_forecast: 72 points per ok fit of run 3");
+	         "latest_forecast: 72 points per chosen fit of run 3");
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.model_runs WHERE status = 'succeeded'", 0,
 	                  NULL) == 3, "three succeeded runs");
 }
@@ -597,6 +603,8 @@ test_bad_input(void)
 			{ { "--history", "0s", NULL }, 64, "capplan-model: --history: invalid duration", "" },
 			{ { "--as-of", "yesterday", NULL }, 64, "capplan-model: --as-of: invalid timestamp", "" },
 			{ { "--jobs", "0", NULL }, 64, "capplan-model: --jobs 0: expected a whole number", "" },
+			{ { "--forecasts", "some", NULL }, 64,
+			  "capplan-model: --forecasts some: expected chosen or all", "" },
 			{ { "--frobnicate", NULL }, 64, "capplan-model: --frobnicate: invalid option",
 			  "Try \"capplan-model --help\"" },
 			{ { "--as-of", "2000-01-01T00:00:00Z", NULL }, 65,

@@ -13,7 +13,7 @@
 static struct capplan_fit_input
 input(const double *y, size_t n, size_t period)
 {
-	struct capplan_fit_input in = { y, n, 0, 3600000, period, 1, NULL, 0 };
+	struct capplan_fit_input in = { y, n, 0, 3600000, period, 1, NULL, 0, 0 };
 
 	return in;
 }

@@ -30,7 +30,7 @@ test_seasonal_series_chooses_snaive(void)
 {
 	/* a pure cycle of period 6 with a little steady growth: the seasonal naive is near exact */
 	double y[120];
-	struct capplan_fit_input in = { y, 120, 0, 3600000, 6, 1, NULL, 0 };
+	struct capplan_fit_input in = { y, 120, 0, 3600000, 6, 1, NULL, 0, 0 };
 	struct capplan_method_result r[3];
 	struct capplan_backtest_options o = { 3, 0 };
 	struct capplan_error err;
@@ -65,7 +65,7 @@ test_random_walk_chooses_naive(void)
 {
 	/* a deterministic walk with no cycle: carrying the last value forward wins */
 	double y[200], v = 100;
-	struct capplan_fit_input in = { y, 200, 0, 3600000, 7, 1, NULL, 0 };
+	struct capplan_fit_input in = { y, 200, 0, 3600000, 7, 1, NULL, 0, 0 };
 	struct capplan_method_result r[2];
 	struct capplan_error err;
 	unsigned x = 12345;
@@ -86,7 +86,7 @@ static void
 test_no_period(void)
 {
 	double y[50];
-	struct capplan_fit_input in = { y, 50, 0, 3600000, 0, 1, NULL, 0 };
+	struct capplan_fit_input in = { y, 50, 0, 3600000, 0, 1, NULL, 0, 0 };
 	struct capplan_method_result r[2];
 	struct capplan_error err;
 	int chosen;

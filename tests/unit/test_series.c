@@ -8,6 +8,7 @@
 
 #include "series.h"
 #include "suites.h"
+#include "util/timeutil.h"
 
 #define HOUR INT64_C(3600000)
 #define T0 INT64_C(1704067200000)   /* 2024-01-01T00:00:00Z */
@@ -87,6 +88,58 @@ test_jitter_nan_and_merge(void)
 	capplan_series_release(&s);
 }
 
+/* Monthly data on the first of each month: a calendar grid, not a 31-day one. */
+static void
+test_calendar_months(void)
+{
+	enum { N = 60 };   /* 2024-01 .. 2028-12, March 2025 missing */
+	int64_t ts[N], qts[8];
+	double v[N], qv[8];
+	size_t n = 0;
+	struct capplan_series s;
+	struct capplan_error err;
+	char buf[CAPPLAN_TIME_BUFSZ];
+
+	for (int i = 0; i < N; i++) {
+		if (i == 14)
+			continue;
+		ts[n] = capplan_time_from_civil(2024, 1 + i, 1, 0, 0, 0, 0);
+		v[n++] = 100 + i % 12;
+	}
+	CU_ASSERT_EQUAL_FATAL(capplan_series_prepare(ts, v, n, NULL, &s, &err), 0);
+	CU_ASSERT_EQUAL(s.months, 1);
+	CU_ASSERT_EQUAL(s.step_ms, CAPPLAN_MS_PER_MONTH);
+	CU_ASSERT_EQUAL(s.n, N);
+	CU_ASSERT_EQUAL(s.filled, 1);
+	/* every January on a multiple of 12, five years on: no drift */
+	for (size_t i = 0; i < N; i += 12)
+		CU_ASSERT_DOUBLE_EQUAL(s.y[i], 100, 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.y[14], 102, 1e-12);   /* March 2025: between Feb (101) and Apr (103) */
+	CU_ASSERT_STRING_EQUAL(capplan_time_format(capplan_grid_time(s.start_ms, s.step_ms, s.months, N),
+	                                           buf), "2029-01-01T00:00:00Z");
+	capplan_series_release(&s);
+
+	/* quarterly on the 15th */
+	for (int i = 0; i < 8; i++) {
+		qts[i] = capplan_time_from_civil(2023, 2 + 3 * i, 15, 12, 0, 0, 0);
+		qv[i] = i;
+	}
+	CU_ASSERT_EQUAL_FATAL(capplan_series_prepare(qts, qv, 8, NULL, &s, &err), 0);
+	CU_ASSERT_EQUAL(s.months, 3);
+	CU_ASSERT_EQUAL(s.n, 8);
+	CU_ASSERT_STRING_EQUAL(capplan_time_format(capplan_grid_time(s.start_ms, s.step_ms, s.months, 8),
+	                                           buf), "2025-02-15T12:00:00Z");
+	capplan_series_release(&s);
+
+	/* 30-day spacing that wanders over the days of the month: a fixed step */
+	for (int i = 0; i < 8; i++)
+		qts[i] = T0 + i * 30 * 24 * HOUR;
+	CU_ASSERT_EQUAL_FATAL(capplan_series_prepare(qts, qv, 8, NULL, &s, &err), 0);
+	CU_ASSERT_EQUAL(s.months, 0);
+	CU_ASSERT_EQUAL(s.step_ms, 30 * 24 * HOUR);
+	capplan_series_release(&s);
+}
+
 static void
 test_status(void)
 {
@@ -154,6 +207,7 @@ register_series_suite(void)
 	if (!CU_add_test(s, "median step", test_median_step) ||
 	    !CU_add_test(s, "grid and gaps", test_grid_and_gaps) ||
 	    !CU_add_test(s, "jitter, NaN, two samples on one point", test_jitter_nan_and_merge) ||
+	    !CU_add_test(s, "monthly and quarterly: a calendar grid", test_calendar_months) ||
 	    !CU_add_test(s, "constant, too short, all NaN", test_status) ||
 	    !CU_add_test(s, "errors", test_errors))
 		return -1;

@@ -489,6 +489,39 @@ test_month_start(void)
 }
 
 static void
+test_add_months(void)
+{
+	static const struct {
+		const char *from;
+		int64_t months;
+		const char *to;
+	} cases[] = {
+		{ "2024-01-31T10:00:00Z", 1, "2024-02-29T10:00:00Z" },   /* clamped, leap year */
+		{ "2023-01-31T00:00:00Z", 1, "2023-02-28T00:00:00Z" },
+		{ "2024-03-15T06:30:00Z", -3, "2023-12-15T06:30:00Z" },  /* back over a year end */
+		{ "1992-01-01T00:00:00Z", 292, "2016-05-01T00:00:00Z" },
+		{ "1969-12-01T00:00:00Z", 1, "1970-01-01T00:00:00Z" },
+		{ "2024-05-01T00:00:00Z", 0, "2024-05-01T00:00:00Z" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct capplan_error err;
+		char buf[CAPPLAN_TIME_BUFSZ];
+		int64_t from, to;
+
+		CU_ASSERT_EQUAL_FATAL(capplan_time_parse(cases[i].from, &from, &err), 0);
+		CU_ASSERT_EQUAL_FATAL(capplan_time_parse(cases[i].to, &to, &err), 0);
+		CU_ASSERT_STRING_EQUAL(capplan_time_format(capplan_time_add_months(from, cases[i].months), buf),
+		                       cases[i].to);
+		/* whole months between by (year, month): back to the count, except when clamped */
+		CU_ASSERT_EQUAL(capplan_time_months_between(from, to), cases[i].months);
+	}
+	/* by (year, month) alone: one ms apart across a month end is one month */
+	CU_ASSERT_EQUAL(capplan_time_months_between(JAN_1_2024 - 1, JAN_1_2024), 1);
+	CU_ASSERT_EQUAL(capplan_time_months_between(JAN_1_2024, JAN_1_2024 - 1), -1);
+}
+
+static void
 test_duration_parse(void)
 {
 	static const struct time_case cases[] = {
@@ -696,6 +729,7 @@ register_timeutil_suite(void)
 		{ "format", test_format },
 		{ "round trip", test_round_trip },
 		{ "month_start", test_month_start },
+		{ "add_months", test_add_months },
 		{ "duration parse", test_duration_parse },
 		{ "duration format", test_duration_format },
 		{ "parse_relative", test_parse_relative },
