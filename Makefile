@@ -19,7 +19,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libpq libcurl yajl gsl
+PKGS := libpq libcurl yajl gsl yaml-0.1
 
 # Messages are cut to their buffers on purpose: -Wno-format-truncation.
 WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla \

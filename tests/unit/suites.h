@@ -20,6 +20,10 @@ int register_exponential_suite(void);
 int register_holt_winters_suite(void);
 int register_forest_suite(void);
 int register_run_suite(void);
+int register_drivers_suite(void);
+int register_plan_config_suite(void);
+int register_plan_assess_suite(void);
+int register_plan_sizing_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

@@ -32,6 +32,10 @@ static const struct {
 	{ "forest", register_forest_suite },
 	{ "holt_winters", register_holt_winters_suite },
 	{ "run", register_run_suite },
+	{ "drivers", register_drivers_suite },
+	{ "plan_config", register_plan_config_suite },
+	{ "plan_assess", register_plan_assess_suite },
+	{ "plan_sizing", register_plan_sizing_suite },
 };
 
 static int
