@@ -15,6 +15,8 @@
 #include "db/db.h"
 #include "model/registry.h"
 #include "model/run.h"
+#include "plan/config.h"
+#include "plan/model_inputs.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
@@ -30,7 +32,9 @@ struct model_args {
 	const char *db;
 	const char **metrics;
 	size_t nmetrics;
-	const char *as_of, *history, *horizon, *methods, *forecasts;
+	const char *as_of, *history, *horizon, *methods, *forecasts, *config;
+	struct capplan_plan *plan;         /* --config, or NULL */
+	struct capplan_plan_model_inputs inputs;
 	long long jobs;
 	int quiet;
 	int progress;                      /* stderr is a terminal and not --quiet */
@@ -49,9 +53,13 @@ usage(void)
 	printf("  %s [OPTION]...\n\n", progname);
 	printf("Every series with samples in the window (all of them, or those of the metrics given)\n"
 	       "is prepared on its own regular grid, every method is scored by rolling-origin\n"
-	       "backtest, the best is marked chosen, and every method's forecast is stored, in one\n"
-	       "transaction; capplan.latest_forecast then shows them.\n\n");
+	       "backtest, the best is marked chosen, and every method's scores and the chosen\n"
+	       "forecast are stored, in one transaction; capplan.latest_forecast then shows them.\n\n");
 	printf("Selection options:\n");
+	printf("  -c, --config=FILE          the plan (plan.yml): model its resources' usage series and\n"
+	       "                             its drivers, the drivers as forest features of the\n"
+	       "                             resources that name them; its history and horizon\n"
+	       "                             are the defaults\n");
 	printf("  -m, --metric=NAME          model the series of this metric (repeatable; default: all)\n");
 	printf("      --as-of=TIME           use samples at or before TIME: RFC 3339, Unix seconds, now,\n"
 	       "                             or now-DURATION (default: now)\n");
@@ -153,7 +161,30 @@ parse_jobs(const char *arg, long long *out, struct capplan_error *err)
 
 enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS, OPT_FORECASTS };
 
+/* Load --config and take the metrics, drivers and defaults from it.  0, or -1 with err set. */
+static int
+use_plan(struct model_args *a, struct capplan_model_options *o, struct capplan_error *err)
+{
+	a->plan = capplan_plan_load(a->config, err);
+	if (!a->plan || capplan_plan_model_inputs_init(&a->inputs, a->plan, err) < 0)
+		return -1;
+	if (a->nmetrics == 0) {
+		o->metrics = a->inputs.metrics;
+		o->nmetrics = a->inputs.nmetrics;
+	}
+	o->driver_metrics = a->inputs.driver_metrics;
+	o->ndriver_metrics = a->inputs.ndriver_metrics;
+	o->links = a->inputs.links;
+	o->nlinks = a->inputs.nlinks;
+	if (!a->history)
+		o->history_ms = a->plan->history_ms;
+	if (!a->horizon)
+		o->horizon_ms = a->plan->horizon_ms;
+	return 0;
+}
+
 static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
 	{ "metric", required_argument, NULL, 'm' },
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -176,8 +207,9 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 
 	a->jobs = 1;
 	opterr = 0;   /* our own message, through report() */
-	while ((c = getopt_long(argc, argv, "m:j:d:q", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:m:j:d:q", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'c': a->config = optarg; break;
 		case 'm':
 			if (!*optarg)
 				return usage_error(err, ": empty metric name", "--metric");
@@ -220,6 +252,8 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--forecasts %s: expected chosen or all",
 		                         a->forecasts);
 	o->all_forecasts = a->forecasts && strcmp(a->forecasts, "all") == 0;
+	if (a->config && use_plan(a, o, err) < 0)
+		return -1;
 	o->version = CAPPLAN_VERSION;
 	o->on_progress = on_progress;
 	o->progress_ctx = a;
@@ -273,6 +307,8 @@ main(int argc, char **argv)
 	print_summary(&args, &options, &summary);
 out:
 	capplan_db_close(db);
+	capplan_plan_model_inputs_release(&args.inputs);
+	capplan_plan_free(args.plan);
 	free(args.metrics);
 	return status;
 }

@@ -279,6 +279,54 @@ fit_constant(const struct capplan_model_config *cfg, const struct capplan_series
 	return 0;
 }
 
+static int
+cmp_uses(const void *key, const void *elem)
+{
+	int32_t id = *(const int32_t *)key;
+	int32_t other = ((const struct capplan_series_drivers *)elem)->series_id;
+
+	return (id > other) - (id < other);
+}
+
+/*
+ * The driver features of a series, if the plan gives it drivers: one array
+ * of s->n + h values per driver, on the series' grid, in *values (one block;
+ * the caller frees it) with the row pointers in *rows.  0 (*count 0 when the
+ * series has no drivers), or -1 when memory runs out.
+ */
+static int
+driver_features(const struct capplan_model_config *cfg, int32_t series_id,
+                const struct capplan_series *s, size_t h, double **values, double ***rows,
+                size_t *count, struct capplan_error *err)
+{
+	const struct capplan_series_drivers *u = NULL;
+	size_t total = s->n + h;
+
+	*values = NULL;
+	*rows = NULL;
+	*count = 0;
+	if (cfg->nuses > 0)
+		u = bsearch(&series_id, cfg->uses, cfg->nuses, sizeof(*cfg->uses), cmp_uses);
+	if (!u || u->ndrivers == 0)
+		return 0;
+	*values = malloc(u->ndrivers * total * sizeof(double));
+	*rows = malloc(u->ndrivers * sizeof(double *));
+	if (!*values || !*rows) {
+		free(*values);
+		free(*rows);
+		*values = NULL;
+		*rows = NULL;
+		return oom(err);
+	}
+	for (size_t k = 0; k < u->ndrivers; k++) {
+		(*rows)[k] = *values + k * total;
+		capplan_driver_path_sample(&cfg->drivers[u->drivers[k]], s->start_ms, s->step_ms, s->months,
+		                           (*rows)[k], total);
+	}
+	*count = u->ndrivers;
+	return 0;
+}
+
 int
 capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t series_id,
                          const int64_t *ts, const double *values, size_t n,
@@ -288,6 +336,8 @@ capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t series_
 	struct capplan_error perr;
 	struct capplan_fit_input in;
 	char step[CAPPLAN_DURATION_BUFSZ];
+	double *driver_values = NULL, **driver_rows = NULL;
+	size_t ndrivers = 0;
 	uint64_t h;
 	int rc = 0;
 
@@ -339,15 +389,21 @@ capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t series_
 	} else {
 		out->h = (size_t)h;
 		out->period = capplan_model_period(s.y, s.n, s.step_ms);
+		rc = driver_features(cfg, series_id, &s, (size_t)h, &driver_values, &driver_rows, &ndrivers,
+		                     err);
 		in = (struct capplan_fit_input){ s.y, s.n, s.start_ms, s.step_ms, out->period,
-		                                 capplan_model_seed(series_id), NULL, 0, s.months };
-		rc = capplan_select(&in, (size_t)h, cfg->methods, cfg->nmethods, NULL, out->results,
-		                    &out->chosen, err);
+		                                 capplan_model_seed(series_id),
+		                                 (const double *const *)driver_rows, ndrivers, s.months };
+		if (rc == 0)
+			rc = capplan_select(&in, (size_t)h, cfg->methods, cfg->nmethods, NULL, out->results,
+			                    &out->chosen, err);
 		if (rc == 0) {
 			check_forecasts(out, (size_t)h);
 			out->chosen = choose(cfg, out);
 		}
 	}
+	free(driver_rows);
+	free(driver_values);
 	capplan_series_release(&s);
 	return rc;
 }
@@ -566,6 +622,12 @@ struct run_state {
 	int32_t *ids;
 	size_t nids;
 	size_t max_samples, max_points;
+	/* drivers: their fitted paths, and which series use which */
+	struct capplan_driver_path *paths;
+	size_t npaths;
+	int32_t *driver_ids;               /* per options->driver_metrics */
+	struct capplan_series_drivers *uses;
+	size_t nuses;
 };
 
 /* Store a finished batch and count it. */
@@ -609,6 +671,211 @@ batch_store(struct run_state *st, struct batch *b, struct capplan_error *err)
 			st->max_points = points;
 	}
 	return 0;
+}
+
+/* ---- drivers ---- */
+
+static int
+cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_uses_entries(const void *a, const void *b)
+{
+	return cmp_i32(&((const struct capplan_series_drivers *)a)->series_id,
+	               &((const struct capplan_series_drivers *)b)->series_id);
+}
+
+/* The ids of the series of one metric with samples in the run's window. */
+static int
+series_of_metric(struct run_state *st, const char *metric, int32_t **ids, size_t *count,
+                 struct capplan_error *err)
+{
+	struct capplan_series_filter f = st->filter;
+	const char *one[1] = { metric };
+
+	f.metrics = one;
+	f.nmetrics = 1;
+	return capplan_store_list_series(st->db, &f, ids, count, err);
+}
+
+static int
+is_driver(const struct run_state *st, int32_t id)
+{
+	for (size_t k = 0; k < st->o->ndriver_metrics; k++)
+		if (st->driver_ids[k] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Find the one series of each driver metric, and the series that use them,
+ * before the run is recorded: a driver metric with no series in the window,
+ * or with several (a driver is one series: aggregate it in its query), is
+ * bad input, like an unknown --metric.
+ */
+static int
+resolve_drivers(struct run_state *st, struct capplan_error *err)
+{
+	const struct capplan_model_options *o = st->o;
+	int32_t *ids = NULL;
+	size_t count = 0, cap = 0;
+
+	st->driver_ids = calloc(o->ndriver_metrics, sizeof(*st->driver_ids));
+	if (!st->driver_ids)
+		return oom(err);
+	for (size_t k = 0; k < o->ndriver_metrics; k++) {
+		if (series_of_metric(st, o->driver_metrics[k], &ids, &count, err) < 0)
+			return -1;
+		if (count != 1) {
+			free(ids);
+			capplan_error_set(err, CAPPLAN_EX_DATAERR,
+			                  "driver metric \"%s\": %zu series with samples in the window", 
+			                  o->driver_metrics[k], count);
+			return capplan_error_hint(err, "a driver must be one series: aggregate it in its "
+			                          "query, e.g. sum(...)");
+		}
+		st->driver_ids[k] = ids[0];
+		free(ids);
+	}
+	for (size_t j = 0; j < o->nlinks; j++) {
+		const struct capplan_model_link *l = &o->links[j];
+
+		if (l->ndrivers == 0)
+			continue;
+		if (series_of_metric(st, l->metric, &ids, &count, err) < 0)
+			return -1;
+		for (size_t i = 0; i < count; i++) {
+			if (is_driver(st, ids[i]))
+				continue;   /* a driver's own forest does without the others */
+			if (st->nuses == cap) {
+				size_t ncap = cap ? 2 * cap : 16;
+				struct capplan_series_drivers *u = realloc(st->uses, ncap * sizeof(*u));
+
+				if (!u) {
+					free(ids);
+					return oom(err);
+				}
+				st->uses = u;
+				cap = ncap;
+			}
+			st->uses[st->nuses++] = (struct capplan_series_drivers){ ids[i], l->drivers,
+			                                                         l->ndrivers };
+		}
+		free(ids);
+	}
+	/* by series id, and a series named by two links keeps the first */
+	if (st->nuses > 1) {
+		size_t kept = 1;
+
+		qsort(st->uses, st->nuses, sizeof(*st->uses), cmp_uses_entries);
+		for (size_t i = 1; i < st->nuses; i++)
+			if (st->uses[i].series_id != st->uses[kept - 1].series_id)
+				st->uses[kept++] = st->uses[i];
+		st->nuses = kept;
+	}
+	return 0;
+}
+
+/* The path of a fitted driver series: its grid and its chosen forecast. */
+static int
+driver_path(const struct batch *b, const struct job *j, struct capplan_driver_path *p,
+            struct capplan_error *err)
+{
+	const struct capplan_series_fit *fit = &j->fit;
+	const struct capplan_method_result *r = fit->chosen >= 0 ? &fit->results[fit->chosen] : NULL;
+	struct capplan_series s;
+	struct capplan_error perr;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (j->n == 0)
+		return 0;   /* no path: the forest's driver feature is NaN, its rows unused */
+	capplan_error_clear(&perr);
+	if (capplan_series_prepare(b->samples.ts + j->first, b->samples.value + j->first, j->n, NULL,
+	                           &s, &perr) < 0) {
+		if (perr.status != CAPPLAN_EX_SOFTWARE)
+			return 0;
+		*err = perr;
+		return -1;
+	}
+	rc = capplan_driver_path_init(p, &s, r && r->ok ? r->forecast.yhat : NULL,
+	                              r && r->ok ? r->forecast.h : 0, err);
+	capplan_series_release(&s);
+	return rc;
+}
+
+/*
+ * Fit the driver series before the others (in this thread: they are few),
+ * store them like any series, keep their paths for the forests of the
+ * series that use them, and take them out of the list still to do.
+ */
+static int
+fit_drivers(struct run_state *st, struct capplan_error *err)
+{
+	size_t n = st->o->ndriver_metrics, kept = 0;
+	int32_t *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	struct batch *b = &st->batches[0];
+	int rc = -1;
+
+	if (!sorted)
+		return oom(err);
+	memcpy(sorted, st->driver_ids, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_i32);
+	/* two driver metrics naming one series: fitted once */
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || sorted[i] != sorted[kept - 1])
+			sorted[kept++] = sorted[i];
+	st->paths = calloc(n ? n : 1, sizeof(*st->paths));
+	if (!st->paths) {
+		oom(err);
+		goto done;
+	}
+	st->npaths = n;
+	if (batch_read(st->db, &st->filter, sorted, kept, b, err) < 0)
+		goto done;
+	for (size_t i = 0; i < b->count; i++)
+		run_job(&st->cfg, b, &b->jobs[i]);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < b->count; i++)
+			if (b->jobs[i].id == st->driver_ids[k] && b->jobs[i].rc == 0 &&
+			    driver_path(b, &b->jobs[i], &st->paths[k], err) < 0)
+				goto done;
+	if (batch_store(st, b, err) < 0)
+		goto done;
+	batch_clear(b);
+	/* the rest of the run without them */
+	{
+		size_t left = 0;
+
+		for (size_t i = 0; i < st->nids; i++)
+			if (!bsearch(&st->ids[i], sorted, kept, sizeof(*sorted), cmp_i32))
+				st->ids[left++] = st->ids[i];
+		st->sum->series = left + kept;
+		st->nids = left;
+	}
+	st->cfg.drivers = st->paths;
+	st->cfg.ndrivers = st->npaths;
+	st->cfg.uses = st->uses;
+	st->cfg.nuses = st->nuses;
+	rc = 0;
+done:
+	free(sorted);
+	return rc;
+}
+
+static void
+drivers_release(struct run_state *st)
+{
+	for (size_t k = 0; k < st->npaths; k++)
+		capplan_driver_path_release(&st->paths[k]);
+	free(st->paths);
+	free(st->driver_ids);
+	free(st->uses);
 }
 
 /*
@@ -662,12 +929,14 @@ run_transaction(struct run_state *st, struct capplan_error *err)
 	if (st->nids == 0)
 		return capplan_error_set(err, CAPPLAN_EX_DATAERR,
 		                         "database: the series of the window were deleted meanwhile");
+	if (st->o->ndriver_metrics > 0 && fit_drivers(st, err) < 0)
+		return -1;
 	if (pool_start(&st->pool, &st->cfg, st->o->jobs, err) < 0) {
 		st->pool_started = 1;
 		return -1;
 	}
 	st->pool_started = 1;
-	if (fit_all(st, err) < 0)
+	if (st->nids > 0 && fit_all(st, err) < 0)
 		return -1;
 	pool_stop(&st->pool);
 	st->pool_started = 0;
@@ -716,7 +985,8 @@ capplan_model_run(struct capplan_db *db, const struct capplan_model_options *o,
 	 */
 	if (capplan_db_exec(db, "configure the session", "SET jit = off", err) < 0 ||
 	    capplan_store_check_metrics(db, &st.filter, err) < 0 ||
-	    capplan_store_check_window(db, &st.filter, err) < 0)
+	    capplan_store_check_window(db, &st.filter, err) < 0 ||
+	    (o->ndriver_metrics > 0 && resolve_drivers(&st, err) < 0))
 		goto out;
 	rec.as_of_ms = o->as_of_ms;
 	rec.history_ms = o->history_ms;
@@ -743,6 +1013,7 @@ out:
 	capplan_sample_batch_release(&st.batches[0].samples);
 	capplan_sample_batch_release(&st.batches[1].samples);
 	free(st.ids);
+	drivers_release(&st);
 	sum->seconds = monotonic_seconds() - started;
 	return rc;
 }

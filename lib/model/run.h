@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "model/drivers.h"
 #include "model/select.h"
 #include "model/store.h"
 #include "util/error.h"
@@ -69,11 +70,22 @@ size_t capplan_model_period(const double *y, size_t n, int64_t step_ms);
 /* The seed of the random numbers for a series: a mix of its id (splitmix64). */
 uint64_t capplan_model_seed(int32_t series_id);
 
+/* The driver paths that one series' forest takes as features. */
+struct capplan_series_drivers {
+	int32_t series_id;
+	const size_t *drivers;             /* indexes into capplan_model_config.drivers */
+	size_t ndrivers;
+};
+
 /* What fitting one series needs. */
 struct capplan_model_config {
 	const struct capplan_method_desc *methods;
 	size_t nmethods;
 	int64_t horizon_ms;
+	const struct capplan_driver_path *drivers;   /* fitted driver series, or NULL */
+	size_t ndrivers;
+	const struct capplan_series_drivers *uses;   /* ascending by series_id */
+	size_t nuses;
 };
 
 /*
@@ -87,6 +99,13 @@ int capplan_model_fit_series(const struct capplan_model_config *cfg, int32_t ser
                              const int64_t *ts, const double *values, size_t n,
                              struct capplan_series_fit *out, struct capplan_error *err);
 
+/* The series of metric use driver_metrics[drivers[0..ndrivers)] of the options. */
+struct capplan_model_link {
+	const char *metric;
+	const size_t *drivers;
+	size_t ndrivers;
+};
+
 struct capplan_model_options {
 	const char *const *metrics;       /* model these metrics only; none: every series */
 	size_t nmetrics;
@@ -97,6 +116,16 @@ struct capplan_model_options {
 	size_t nmethods;
 	unsigned jobs;                    /* worker threads, at least 1 */
 	int all_forecasts;                /* store every method's forecast points, not only the chosen one's */
+	/*
+	 * Drivers (from the plan): the series of driver_metrics[k] (one series
+	 * each) are fitted first; every series of links[j].metric then gets them
+	 * as forest features.  Driver metrics are modelled whether listed in
+	 * metrics or not.
+	 */
+	const char *const *driver_metrics;
+	size_t ndriver_metrics;
+	const struct capplan_model_link *links;
+	size_t nlinks;
 	const char *version;              /* recorded with the run */
 	/* Called from the calling thread after each batch is stored; may be NULL. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);

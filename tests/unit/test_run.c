@@ -18,6 +18,7 @@
 #include "util/strbuf.h"
 
 #define HOUR INT64_C(3600000)
+#define T0 INT64_C(1704067200000)   /* 2024-01-01T00:00:00Z */
 
 /* ---- --methods ---- */
 
@@ -156,7 +157,9 @@ static const struct capplan_method_desc test_methods[] = {
 	{ "naive", capplan_naive_forecast, 0, 1 },
 	{ "seasonal-naive", capplan_snaive_forecast, 1, 1 },
 };
-static const struct capplan_model_config test_config = { test_methods, 3, 24 * HOUR };
+static const struct capplan_model_config test_config = {
+	.methods = test_methods, .nmethods = 3, .horizon_ms = 24 * HOUR
+};
 
 /* n hourly samples from t0: f(i). */
 static void
@@ -291,6 +294,72 @@ test_fit_skipped(void)
 	capplan_series_fit_release(&fit);
 }
 
+/*
+ * A series that is three times its driver.  The driver (users, say) wanders
+ * between 50 and 150 through the history, unrelated to the time of day; its
+ * own forecast says 140 for the last 12 hours of the horizon.  The forest
+ * that gets the driver's path follows it (trees predict within the range
+ * they saw, and 140 is inside it); the one without it cannot know.
+ */
+static double
+driver_value(size_t i)
+{
+	return 50 + (double)((i * 2654435761u) % 1000) / 10;
+}
+
+static void
+test_fit_with_driver(void)
+{
+	enum { N = 24 * 21, H = 24 };
+	static int64_t ts[N];
+	static double v[N], dy[N], yhat[H];
+	struct capplan_method_desc methods[CAPPLAN_MODEL_MAX_METHODS];
+	struct capplan_series s = { 0 };
+	struct capplan_driver_path path;
+	struct capplan_series_fit with, without;
+	struct capplan_error err;
+	const size_t which[1] = { 0 };
+	const struct capplan_series_drivers uses[1] = { { 7, which, 1 } };
+	struct capplan_model_config cfg = { .horizon_ms = H * HOUR };
+	size_t nmethods, forest = 0;
+	double mae_with = 0, mae_without = 0;
+
+	for (size_t i = 0; i < N; i++) {
+		ts[i] = T0 + (int64_t)i * HOUR;
+		dy[i] = driver_value(i);
+		v[i] = 3 * dy[i];
+	}
+	for (size_t k = 0; k < H; k++)
+		yhat[k] = k < 12 ? driver_value(N + k) : 140;
+	s = (struct capplan_series){ T0, HOUR, 0, N, dy, N, 0, 0, 0, CAPPLAN_SERIES_OK };
+	CU_ASSERT_EQUAL_FATAL(capplan_driver_path_init(&path, &s, yhat, H, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(capplan_model_methods("forest", methods, CAPPLAN_MODEL_MAX_METHODS,
+	                                            &nmethods, &err), 0);
+	while (strcmp(methods[forest].name, "forest") != 0)
+		forest++;
+	cfg.methods = methods;
+	cfg.nmethods = nmethods;
+	cfg.drivers = &path;
+	cfg.ndrivers = 1;
+	cfg.uses = uses;
+	cfg.nuses = 1;
+
+	/* series 7 uses the driver, series 8 does not */
+	CU_ASSERT_EQUAL_FATAL(capplan_model_fit_series(&cfg, 7, ts, v, N, &with, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(capplan_model_fit_series(&cfg, 8, ts, v, N, &without, &err), 0);
+	CU_ASSERT_FATAL(with.results[forest].ok && without.results[forest].ok);
+	/* the last 12 hours: 3 x 140 with the driver; without it, anything from 150 to 450 */
+	for (size_t k = 12; k < H; k++) {
+		CU_ASSERT(fabs(with.results[forest].forecast.yhat[k] - 420) < 20);
+		mae_with += fabs(with.results[forest].forecast.yhat[k] - 420) / 12;
+		mae_without += fabs(without.results[forest].forecast.yhat[k] - 420) / 12;
+	}
+	CU_ASSERT(mae_without > 40 && mae_without > 4 * mae_with);
+	capplan_series_fit_release(&with);
+	capplan_series_fit_release(&without);
+	capplan_driver_path_release(&path);
+}
+
 static void
 test_fit_no_period(void)
 {
@@ -369,6 +438,7 @@ register_run_suite(void)
 	    !CU_add_test(s, "a constant: the naive forecast", test_fit_constant) ||
 	    !CU_add_test(s, "too short, horizon below the step, no samples", test_fit_skipped) ||
 	    !CU_add_test(s, "no period: the seasonal methods skipped", test_fit_no_period) ||
+	    !CU_add_test(s, "a driver's forecast reaches the forest", test_fit_with_driver) ||
 	    !CU_add_test(s, "unsorted samples are a bug", test_fit_unsorted_is_a_bug) ||
 	    !CU_add_test(s, "params as JSON", test_params_json))
 		return -1;
