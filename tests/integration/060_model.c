@@ -29,6 +29,7 @@
 
 #include "helpers.h"
 #include "model/registry.h"
+#include "util/strbuf.h"
 
 #define HISTORY "30d"
 #define HORIZON "7d"
@@ -633,6 +634,118 @@ test_bad_input(void)
 	                  NULL) == 1, "one succeeded run");
 }
 
+/* The plan of the --config test: API traffic driven by a user count. */
+static const char config_plan[] =
+	"version: 1\n"
+	"history: 20d\n"
+	"horizon: 3d\n"
+	"drivers:\n"
+	"  - name: users\n"
+	"    metric: api_active_users\n"
+	"resources:\n"
+	"  - name: api-requests\n"
+	"    service: api\n"
+	"    kind: api_requests\n"
+	"    unit: requests_per_second\n"
+	"    metric: http_requests_per_second\n"
+	"    capacity: 5000\n"
+	"    drivers: [users]\n";
+
+static void
+test_config_plan(void)
+{
+	struct it_db *db = model_db();
+	const char *users = it_tmp_path(".csv"), *plan = it_tmp_path(".yml");
+	const char *bad_plan = it_tmp_path(".yml"), *split_plan = it_tmp_path(".yml");
+	struct capplan_strbuf csv = CAPPLAN_STRBUF_INIT;
+	char end[32], line[64];
+	struct it_run r;
+
+	/* the driver: one hourly series over the window, with a daily cycle */
+	for (long long t = it_env.history_end - 40LL * 86400; t <= it_env.history_end; t += 3600) {
+		int len = snprintf(line, sizeof(line), "%lld,%lld\n", t, 1000 + (t / 3600 % 24) * 25);
+
+		IT_REQUIRE(capplan_strbuf_append(&csv, line, (size_t)len) == 0, "csv");
+	}
+	it_write_file(users, csv.data, csv.len);
+	capplan_strbuf_release(&csv);
+	it_ingest(&r, "--db", db->conninfo, "--metric", "api_active_users", "--quiet", users);
+	IT_REQUIRE(r.status == 0, "ingest of the driver: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+	it_write_file(plan, config_plan, sizeof(config_plan) - 1);
+
+	end_minus(0, end, sizeof(end));
+	it_model(&r, "--db", db->conninfo, "--config", plan, "--as-of", end, "--quiet");
+	IT_CHECK_OK(&r);
+	it_run_free(&r);
+	/* history and horizon from the plan; only the plan's series */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.model_runs WHERE history_ms = 20 * 86400000"
+	                  " AND horizon_ms = 3 * 86400000 AND status = 'succeeded'", 0, NULL) == 1,
+	         "history and horizon from the plan");
+	IT_CHECK(it_count(db->conn, "SELECT count(DISTINCT s.metric) FROM capplan.model_fits f"
+	                  " JOIN capplan.series s ON s.id = f.series_id"
+	                  " WHERE s.metric NOT IN ('http_requests_per_second', 'api_active_users')", 0,
+	                  NULL) == 0, "only the plan's metrics modelled");
+	IT_CHECK(it_count(db->conn, "SELECT count(DISTINCT f.series_id) FROM capplan.model_fits f"
+	                  " JOIN capplan.series s ON s.id = f.series_id"
+	                  " WHERE s.metric = 'http_requests_per_second'", 0, NULL) == 10,
+	         "every series of the resource's metric modelled");
+	/*
+	 * the forest of the resource's series has one feature more than the
+	 * driver's own forest (hour, weekday, day of year, trend, lag, + users);
+	 * both series are hourly with a daily period, so the rest is alike
+	 */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.model_fits f"
+	                  " JOIN capplan.series s ON s.id = f.series_id"
+	                  " WHERE f.method = 'forest' AND f.status = 'ok' AND s.metric = 'http_requests_per_second'"
+	                  " AND (f.params->>'features')::int = (SELECT (g.params->>'features')::int + 1"
+	                  "   FROM capplan.model_fits g JOIN capplan.series d ON d.id = g.series_id"
+	                  "   WHERE g.method = 'forest' AND d.metric = 'api_active_users')", 0, NULL) == 10,
+	         "the driver is a feature of the resource's forest");
+
+	/* a driver metric with several series, and a plan with an error */
+	{
+		static const char split[] =
+			"version: 1\n"
+			"drivers:\n"
+			"  - name: deployments\n"
+			"    metric: deployments_active\n"
+			"resources:\n"
+			"  - name: api-requests\n"
+			"    service: api\n"
+			"    kind: api_requests\n"
+			"    unit: requests_per_second\n"
+			"    metric: http_requests_per_second\n"
+			"    capacity: 5000\n"
+			"    drivers: [deployments]\n";
+		static const char bad[] =
+			"version: 1\n"
+			"resources:\n"
+			"  - name: api-requests\n"
+			"    service: api\n"
+			"    kind: api_requests\n"
+			"    unit: requests_per_second\n"
+			"    capacity: 5000\n"
+			"    thresholds: {warning: 90%}\n";
+		char prefix[2][1024];
+		const struct bad_case cases[] = {
+			{ { "--config", split_plan, "--as-of", end, NULL }, 65,
+			  "capplan-model: driver metric \"deployments_active\": 10 series with samples in the window",
+			  "a driver must be one series" },
+			{ { "--config", bad_plan, NULL }, 78, prefix[0], "" },
+			{ { "--config", "/nonexistent/plan.yml", NULL }, 66, prefix[1], "" },
+		};
+
+		it_write_file(split_plan, split, sizeof(split) - 1);
+		it_write_file(bad_plan, bad, sizeof(bad) - 1);
+		snprintf(prefix[0], sizeof(prefix[0]),
+		         "capplan-model: %s:8:27: resources[0].thresholds.warning: 90%% is above critical", bad_plan);
+		snprintf(prefix[1], sizeof(prefix[1]), "capplan-model: /nonexistent/plan.yml: ");
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			check_bad(db, &cases[i]);
+	}
+}
+
 int
 it_register_model(void)
 {
@@ -646,7 +759,8 @@ it_register_model(void)
 	    !CU_add_test(s, "--methods and --metric", test_methods_option) ||
 	    !CU_add_test(s, "a killed run stays invisible and is marked failed later",
 	                 test_killed_run_stays_invisible) ||
-	    !CU_add_test(s, "bad input: exit status and message, no run", test_bad_input))
+	    !CU_add_test(s, "bad input: exit status and message, no run", test_bad_input) ||
+	    !CU_add_test(s, "--config: the plan's series, drivers for the forest", test_config_plan))
 		return -1;
 	return 0;
 }
