@@ -17,6 +17,8 @@
 #include "labels.h"
 #include "sources/csv_in.h"
 #include "sources/prom_http.h"
+#include "plan/config.h"
+#include "plan/queries.h"
 #include "sources/prom_json.h"
 #include "util/error.h"
 #include "util/timeutil.h"
@@ -38,6 +40,9 @@ struct ingest_args {
 	const char *url;
 	const char *query;
 	const char *start, *end, *step;
+	const char *config;
+	struct capplan_plan *plan;          /* --config, or NULL */
+	const char *source;                 /* names the input in the summary; NULL: URL and query */
 	struct capplan_prom_fetch_options fetch;
 };
 
@@ -47,7 +52,9 @@ usage(void)
 	printf("%s loads metric history into PostgreSQL for capplan.\n\n", progname);
 	printf("Usage:\n");
 	printf("  %s [OPTION]... FILE...\n", progname);
-	printf("  %s [OPTION]... --prometheus=URL --query=PROMQL --start=TIME [--end=TIME] [--step=DURATION]\n\n",
+	printf("  %s [OPTION]... --prometheus=URL --query=PROMQL --start=TIME [--end=TIME] [--step=DURATION]\n",
+	       progname);
+	printf("  %s [OPTION]... --config=PLAN [--start=TIME] [--end=TIME] [--step=DURATION]\n\n",
 	       progname);
 	printf("Each FILE (\"-\" for standard input) is a saved Prometheus API answer (query_range or\n"
 	       "query, JSON) or a CSV export; each input is loaded in one transaction, whole or not at all.\n\n");
@@ -70,6 +77,12 @@ usage(void)
 	printf("      --retries=N            on 5xx and connection errors (default: 3)\n");
 	printf("      --bearer-token-file=FILE  send the file's first line as a bearer token\n");
 	printf("      --cacert=FILE          CA certificates for https\n");
+	printf("\nPlan options:\n");
+	printf("  -c, --config=PLAN          load every query of the plan (plan.yml): its drivers, its\n"
+	       "                             resources' usage and capacity, each stored under the plan's\n"
+	       "                             name for it, from the plan's Prometheus (or --prometheus);\n"
+	       "                             --start defaults to --end minus the plan's history, --step\n"
+	       "                             to the plan's step\n");
 	printf("\nConnection options:\n");
 	printf("  -d, --db=CONNINFO          libpq connection string or URI (default: PG* environment)\n");
 	printf("\nGeneral options:\n");
@@ -77,7 +90,7 @@ usage(void)
 	printf("  -V, --version              print the version and exit\n");
 	printf("  -?, --help                 show this help and exit\n");
 	printf("\nExit status: 0 ok, 64 usage, 65 bad input data, 66 input missing, 69 database or\n"
-	       "Prometheus unavailable, 70 internal error.\n");
+	       "Prometheus unavailable, 70 internal error, 78 bad plan.\n");
 }
 
 static int
@@ -172,7 +185,7 @@ ingest_file(struct capplan_db *db, struct ingest_args *a, const char *path,
 		return capplan_error_set(err, CAPPLAN_EX_NOINPUT, "%s: is a directory", path);
 	}
 	if (format_of(a, path, fp) == FORMAT_JSON) {
-		struct capplan_prom_json_options jo = { a->metric, &a->labels, on_warning, a };
+		struct capplan_prom_json_options jo = { a->metric, &a->labels, on_warning, a, 0 };
 
 		so.pos_kind = CAPPLAN_POS_BYTE_OFFSET;
 		cs = capplan_copy_sink_new(db, &so, err);
@@ -209,7 +222,10 @@ ingest_prometheus(struct capplan_db *db, struct ingest_args *a, struct capplan_e
 	int64_t started = capplan_time_now();
 	int rc = -1;
 
-	snprintf(source, sizeof(source), "%s %s", a->url, a->query);
+	if (a->source)
+		snprintf(source, sizeof(source), "%s", a->source);
+	else
+		snprintf(source, sizeof(source), "%s %s", a->url, a->query);
 	cs = capplan_copy_sink_new(db, &so, err);
 	if (!cs)
 		return -1;
@@ -225,6 +241,41 @@ done:
 	if (rc < 0 && a->progress)
 		fprintf(stderr, "\n");
 	capplan_copy_sink_free(cs);
+	return rc;
+}
+
+/*
+ * Every query of the plan, each in its own transaction (a rerun loads only
+ * what is new); the first failure stops, named by its place in the plan.
+ */
+static int
+ingest_plan(struct capplan_db *db, struct ingest_args *a, struct capplan_error *err)
+{
+	struct capplan_plan_query *q;
+	char source[256];
+	size_t n;
+	int rc = 0;
+
+	if (capplan_plan_queries(a->plan, &q, &n, err) < 0)
+		return -1;
+	a->fetch.json.force_metric = 1;
+	a->source = source;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf(source, sizeof(source), "%s: %s", a->config, q[i].where);
+		a->fetch.query = q[i].query;
+		a->fetch.json.metric = q[i].metric;
+		rc = ingest_prometheus(db, a, err);
+		if (rc < 0 && err->status == CAPPLAN_EX_USAGE) {
+			/* a query Prometheus refused is the plan's fault, not the command line's */
+			err->status = CAPPLAN_EX_CONFIG;
+			capplan_error_hint(err, "fix the query in the plan");
+		}
+		if (rc < 0)
+			capplan_error_prefix(err, "%s", source);
+	}
+	if (n == 0 && !a->quiet)
+		printf("%s: no queries in the plan\n", a->config);
+	free(q);
 	return rc;
 }
 
@@ -274,18 +325,22 @@ prepare_fetch(struct ingest_args *a, struct capplan_error *err)
 	int64_t now = capplan_time_now();
 	struct capplan_prom_fetch_options *f = &a->fetch;
 
-	if (!a->query)
+	if (!a->query && !a->plan)
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--prometheus needs --query");
-	if (!a->start)
+	if (!a->start && !a->plan)
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--prometheus needs --start");
 	f->url = a->url;
 	f->query = a->query;
 	/* The option goes in front of the parser's message: "--step: invalid duration ...". */
-	if (capplan_time_parse_relative(a->start, now, &f->start_ms, err) < 0)
-		return bad_option(err, "--start");
 	if (capplan_time_parse_relative(a->end ? a->end : "now", now, &f->end_ms, err) < 0)
 		return bad_option(err, "--end");
-	if (capplan_duration_parse(a->step ? a->step : "1h", &f->step_ms, err) < 0)
+	if (!a->start)
+		f->start_ms = f->end_ms - a->plan->history_ms;
+	else if (capplan_time_parse_relative(a->start, now, &f->start_ms, err) < 0)
+		return bad_option(err, "--start");
+	if (!a->step && a->plan)
+		f->step_ms = a->plan->step_ms;
+	else if (capplan_duration_parse(a->step ? a->step : "1h", &f->step_ms, err) < 0)
 		return bad_option(err, "--step");
 	if (f->end_ms < f->start_ms)
 		return capplan_error_set(err, CAPPLAN_EX_USAGE, "--end is before --start");
@@ -320,6 +375,7 @@ static const struct option long_options[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "bearer-token-file", required_argument, NULL, OPT_TOKEN },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "config", required_argument, NULL, 'c' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 }
@@ -334,8 +390,9 @@ parse_args(int argc, char **argv, struct ingest_args *a, struct capplan_error *e
 
 	a->fetch.retries = -1;
 	opterr = 0;   /* our own message, through report() */
-	while ((c = getopt_long(argc, argv, "f:m:l:p:Q:d:q", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:m:l:p:Q:d:q", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'c': a->config = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
 				a->format = FORMAT_JSON;
@@ -393,6 +450,19 @@ parse_args(int argc, char **argv, struct ingest_args *a, struct capplan_error *e
 			                   argv[optind - 1]);
 		}
 	}
+	if (a->config && (optind < argc || a->query || a->metric))
+		return usage_error(err, "--config loads the plan's queries: no FILE, --query or --metric "
+		                   "beside it", NULL);
+	if (a->config) {
+		a->plan = capplan_plan_load(a->config, err);
+		if (!a->plan)
+			return -1;
+		if (!a->url)
+			a->url = a->plan->prometheus_url;
+		if (!a->url)
+			return capplan_error_set(err, CAPPLAN_EX_CONFIG, "%s: no prometheus.url, and no "
+			                         "--prometheus", a->config);
+	}
 	if (a->url && optind < argc)
 		return usage_error(err, "give either files or --prometheus, not both", NULL);
 	if (!a->url && optind >= argc)
@@ -434,7 +504,10 @@ main(int argc, char **argv)
 		status = report(&err);
 		goto out;
 	}
-	if (args.url) {
+	if (args.plan) {
+		if (ingest_plan(db, &args, &err) < 0)
+			status = report(&err);
+	} else if (args.url) {
 		if (ingest_prometheus(db, &args, &err) < 0)
 			status = report(&err);
 	} else {
@@ -448,5 +521,6 @@ main(int argc, char **argv)
 out:
 	capplan_db_close(db);
 	capplan_labels_release(&args.labels);
+	capplan_plan_free(args.plan);
 	return status;
 }

@@ -204,7 +204,7 @@ entry_reset(struct capplan_prom_json *p)
 static int
 entry_open(struct capplan_prom_json *p)
 {
-	const char *metric = p->metric ? p->metric : p->options.metric;
+	const char *metric = p->metric && !p->options.force_metric ? p->metric : p->options.metric;
 	const struct capplan_labels *extra = p->options.labels;
 	struct capplan_strbuf shown = CAPPLAN_STRBUF_INIT;
 

@@ -28,6 +28,8 @@ struct capplan_prom_json_options {
 	/* Called once per entry of "warnings" (may be NULL). */
 	void (*on_warning)(void *ctx, const char *input, const char *text);
 	void *warning_ctx;
+	int force_metric;                     /* metric names every result, its __name__ dropped
+	                                         (a plan's query stored under the plan's name) */
 };
 
 struct capplan_prom_json;

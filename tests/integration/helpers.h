@@ -183,5 +183,6 @@ int it_register_bad_input(void);
 int it_register_prometheus(void);
 int it_register_http_failures(void);
 int it_register_model(void);
+int it_register_plan(void);
 
 #endif

@@ -29,6 +29,7 @@ static const struct {
 	{ "040 prometheus", it_register_prometheus },
 	{ "050 http failures", it_register_http_failures },
 	{ "060 model", it_register_model },
+	{ "070 plan", it_register_plan },
 };
 
 /* Deactivate what the command line does not name ("SUITE" or "SUITE/TEST"). */

@@ -385,7 +385,7 @@ test_read_file(void)
 static void
 test_vector(void)
 {
-	struct capplan_prom_json_options o = { "ignored", NULL, NULL, NULL };
+	struct capplan_prom_json_options o = { "ignored", NULL, NULL, NULL, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
@@ -404,12 +404,22 @@ test_vector(void)
 	CHECK_SAMPLE(m, 0, 0, T0 + 17250, 1.0);
 	CHECK_SAMPLE(m, 1, 1, T0 + 17250, 0.0);
 	memsink_release(&m);
+
+	/* a plan's query: its name for every series, __name__ dropped, the other labels kept */
+	o.metric = "validator_up";
+	o.force_metric = 1;
+	parse_fixture_all_ways("vector.json", &o, &m, &err, &run, name, sizeof(name));
+	CU_ASSERT_EQUAL(run.rc, 0);
+	CU_ASSERT_EQUAL(m.nseries, 2);
+	CU_ASSERT_EQUAL(memsink_find(&m, "validator_up", VECTOR_LABELS_1), 0);
+	CU_ASSERT_EQUAL(memsink_find(&m, "up", VECTOR_LABELS_1), -1);
+	memsink_release(&m);
 }
 
 static void
 test_scalar(void)
 {
-	struct capplan_prom_json_options o = { "answer", NULL, NULL, NULL };
+	struct capplan_prom_json_options o = { "answer", NULL, NULL, NULL, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
@@ -438,7 +448,7 @@ test_scalar(void)
 static void
 test_no_name(void)
 {
-	struct capplan_prom_json_options o = { "sum_by_job", NULL, NULL, NULL };
+	struct capplan_prom_json_options o = { "sum_by_job", NULL, NULL, NULL, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
@@ -496,7 +506,7 @@ static void
 test_warnings(void)
 {
 	struct warnings w;
-	struct capplan_prom_json_options o = { NULL, NULL, on_warning, &w };
+	struct capplan_prom_json_options o = { NULL, NULL, on_warning, &w, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
@@ -560,7 +570,7 @@ static void
 test_unknown_keys_skipped(void)
 {
 	struct warnings w;
-	struct capplan_prom_json_options o = { NULL, NULL, on_warning, &w };
+	struct capplan_prom_json_options o = { NULL, NULL, on_warning, &w, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
@@ -662,7 +672,7 @@ static void
 test_option_labels(void)
 {
 	struct capplan_labels labels = CAPPLAN_LABELS_INIT;
-	struct capplan_prom_json_options o = { NULL, &labels, NULL, NULL };
+	struct capplan_prom_json_options o = { NULL, &labels, NULL, NULL, 0 };
 	struct capplan_error err;
 	struct memsink m;
 	struct run run;
