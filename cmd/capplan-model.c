@@ -17,6 +17,7 @@
 #include "model/run.h"
 #include "plan/config.h"
 #include "plan/model_inputs.h"
+#include "plan/review_store.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
@@ -35,6 +36,8 @@ struct model_args {
 	const char *as_of, *history, *horizon, *methods, *forecasts, *config;
 	struct capplan_plan *plan;         /* --config, or NULL */
 	struct capplan_plan_model_inputs inputs;
+	int64_t as_of_ms;
+	struct capplan_review_summary review;
 	long long jobs;
 	int quiet;
 	int progress;                      /* stderr is a terminal and not --quiet */
@@ -133,6 +136,16 @@ print_summary(struct model_args *a, const struct capplan_model_options *o,
 	if (s->interrupted)
 		printf("; %zu interrupted run%s marked failed", s->interrupted, s->interrupted == 1 ? "" : "s");
 	printf("; %.2f s\n", s->seconds);
+	if (a->plan) {
+		const struct capplan_review_summary *r = &a->review;
+
+		printf("run %" PRId64 ": %zu resource series assessed: %zu healthy, %zu warning, %zu critical,"
+		       " %zu emergency, %zu unknown", s->run_id, r->assessed, r->level[0], r->level[1],
+		       r->level[2], r->level[3], r->unknown);
+		if (r->no_series)
+			printf("; %zu resource%s with no series", r->no_series, r->no_series == 1 ? "" : "s");
+		printf("\n");
+	}
 	fflush(stdout);
 }
 
@@ -161,6 +174,15 @@ parse_jobs(const char *arg, long long *out, struct capplan_error *err)
 
 enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS, OPT_FORECASTS };
 
+/* After the forecasts, in the run's transaction: the plan's assessments. */
+static int
+review(void *ctx, struct capplan_db *db, int64_t run_id, struct capplan_error *err)
+{
+	struct model_args *a = ctx;
+
+	return capplan_review_run(db, run_id, a->as_of_ms, a->plan, &a->review, err);
+}
+
 /* Load --config and take the metrics, drivers and defaults from it.  0, or -1 with err set. */
 static int
 use_plan(struct model_args *a, struct capplan_model_options *o, struct capplan_error *err)
@@ -180,6 +202,9 @@ use_plan(struct model_args *a, struct capplan_model_options *o, struct capplan_e
 		o->history_ms = a->plan->history_ms;
 	if (!a->horizon)
 		o->horizon_ms = a->plan->horizon_ms;
+	a->as_of_ms = o->as_of_ms;
+	o->after_fits = review;
+	o->after_fits_ctx = a;
 	return 0;
 }
 

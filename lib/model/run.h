@@ -126,6 +126,13 @@ struct capplan_model_options {
 	size_t ndriver_metrics;
 	const struct capplan_model_link *links;
 	size_t nlinks;
+	/*
+	 * Called in the run's transaction once every forecast is written, before
+	 * the run is marked succeeded (capplan-model --config: the plan's
+	 * assessments); may be NULL.  0, or -1 with err set: the run fails.
+	 */
+	int (*after_fits)(void *ctx, struct capplan_db *db, int64_t run_id, struct capplan_error *err);
+	void *after_fits_ctx;
 	const char *version;              /* recorded with the run */
 	/* Called from the calling thread after each batch is stored; may be NULL. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);

@@ -122,6 +122,29 @@ test_ingest_plan(void)
 	                  " JOIN capplan.series s ON s.id = f.series_id"
 	                  " WHERE s.metric IN ('api_requests_per_second', 'disk_used_bytes', 'deployments_total')",
 	                  0, NULL) == 12, "the usage and driver series modelled");
+
+	/* the assessments: one per usage series, capacity from the plan or the capacity series */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment", 0, NULL) == 11,
+	         "11 assessments (1 api, 10 disks)");
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment"
+	                  " WHERE resource = 'api-requests' AND capacity = 10000 AND service = 'api'"
+	                  " AND kind = 'api_requests' AND metric = 'api_requests_per_second'"
+	                  " AND abs(utilisation - current_value / 10000) < 1e-15", 0, NULL) == 1,
+	         "api: the plan's capacity, utilisation = current / capacity");
+	IT_CHECK(it_count(db->conn,
+	                  "SELECT count(*) FROM capplan.latest_assessment a"
+	                  " JOIN capplan.series c ON c.metric = 'disk_used_bytes:capacity' AND c.labels = a.labels"
+	                  " WHERE a.resource = 'data-disks' AND a.capacity = (SELECT value FROM capplan.samples x"
+	                  "   WHERE x.series_id = c.id AND x.ts <= to_timestamp($1::bigint)"
+	                  "   ORDER BY x.ts DESC LIMIT 1)"
+	                  " AND a.current_value = (SELECT value FROM capplan.series_samples y"
+	                  "   WHERE y.metric = 'disk_used_bytes' AND y.labels = a.labels"
+	                  "   AND y.ts <= to_timestamp($1::bigint) ORDER BY y.ts DESC LIMIT 1)",
+	                  1, (const char *const[]){ end }) == 10,
+	         "disks: each its own capacity series, its latest value current");
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment WHERE level = 'unknown'"
+	                  " OR method IS NULL OR days_to_full < 0", 0, NULL) == 0,
+	         "every series judged, with a chosen forecast");
 }
 
 static void

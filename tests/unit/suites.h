@@ -24,6 +24,7 @@ int register_drivers_suite(void);
 int register_plan_config_suite(void);
 int register_plan_assess_suite(void);
 int register_plan_sizing_suite(void);
+int register_plan_review_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

@@ -36,6 +36,7 @@ static const struct {
 	{ "plan_config", register_plan_config_suite },
 	{ "plan_assess", register_plan_assess_suite },
 	{ "plan_sizing", register_plan_sizing_suite },
+	{ "plan_review", register_plan_review_suite },
 };
 
 static int
