@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_statistics_double.h>
+
 #include "model/score.h"
 
 #define MIN_ORIGINS 3
@@ -59,14 +61,6 @@ calibration_add(struct calibration *c, const double *actual, const double *yhat,
 	}
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The factor for intervals of the given level; 1 when there is too little to go on. */
 static double
 calibration_scale(struct calibration *c, double level)
@@ -76,9 +70,9 @@ calibration_scale(struct calibration *c, double level)
 
 	if (c->m < MIN_CALIBRATION)
 		return 1.0;
-	qsort(c->u, c->m, sizeof(double), cmp_double);
 	k = (size_t)ceil((double)(c->m + 1) * level);
-	q = c->u[(k > c->m ? c->m : k) - 1];
+	/* the k-th smallest (quickselect: the order of the rest does not matter) */
+	q = gsl_stats_select(c->u, 1, c->m, (k > c->m ? c->m : k) - 1);
 	return q < MIN_SCALE ? MIN_SCALE : q > MAX_SCALE ? MAX_SCALE : q;
 }
 
