@@ -135,6 +135,9 @@ print_summary(struct model_args *a, const struct capplan_model_options *o,
 		printf("%s %s %zu", i ? "," : "", o->methods[i].name, s->chosen[i]);
 	if (s->interrupted)
 		printf("; %zu interrupted run%s marked failed", s->interrupted, s->interrupted == 1 ? "" : "s");
+	if (s->accuracy_scored)
+		printf("; %zu earlier forecast%s scored against actuals", s->accuracy_scored,
+		       s->accuracy_scored == 1 ? "" : "s");
 	printf("; %.2f s\n", s->seconds);
 	if (a->plan) {
 		const struct capplan_review_summary *r = &a->review;

@@ -940,6 +940,9 @@ run_transaction(struct run_state *st, struct capplan_error *err)
 		return -1;
 	pool_stop(&st->pool);
 	st->pool_started = 0;
+	if (capplan_store_accuracy(st->db, st->sum->run_id, st->o->as_of_ms, &st->sum->accuracy_scored,
+	                           err) < 0)
+		return -1;
 	if (st->o->after_fits && st->o->after_fits(st->o->after_fits_ctx, st->db, st->sum->run_id, err) < 0)
 		return -1;
 	if (capplan_store_run_succeeded(st->db, st->sum->run_id, st->nids, st->sum->fitted,

@@ -144,6 +144,7 @@ struct capplan_model_summary {
 	size_t series, fitted, skipped;
 	size_t chosen[CAPPLAN_MODEL_MAX_METHODS];   /* per options->methods[i] */
 	size_t interrupted;               /* earlier runs found dead and marked failed */
+	size_t accuracy_scored;           /* earlier (run, series) forecasts scored against actuals */
 	double seconds;
 };
 

@@ -999,6 +999,42 @@ capplan_store_run_succeeded(struct capplan_db *db, int64_t run_id, size_t total,
 }
 
 int
+capplan_store_accuracy(struct capplan_db *db, int64_t run_id, int64_t as_of_ms, size_t *scored,
+                       struct capplan_error *err)
+{
+	char id[24], as_of[CAPPLAN_TIME_BUFSZ];
+	const char *params[2] = { id, as_of };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%" PRId64, run_id);
+	capplan_time_format(as_of_ms, as_of);
+	res = capplan_db_query(db, "score earlier forecasts against the actuals",
+	                       "INSERT INTO capplan.accuracy (evaluated_in, run_id, series_id, method,"
+	                       " points, first_ts, last_ts, mae, mape, bias, coverage80, coverage95)"
+	                       " SELECT $1, p.run_id, p.series_id, p.method, count(*), min(p.ts), max(p.ts),"
+	                       "  avg(abs(x.value - p.yhat)),"
+	                       "  avg(abs(x.value - p.yhat) / abs(x.value)) FILTER (WHERE x.value <> 0),"
+	                       "  avg(p.yhat - x.value),"
+	                       "  avg((x.value BETWEEN p.lo80 AND p.hi80)::int),"
+	                       "  avg((x.value BETWEEN p.lo95 AND p.hi95)::int)"
+	                       " FROM capplan.model_runs r"
+	                       " JOIN capplan.model_fits f ON f.run_id = r.id AND f.chosen"
+	                       " JOIN capplan.forecast_points p ON p.run_id = f.run_id"
+	                       "  AND p.series_id = f.series_id AND p.method = f.method"
+	                       " JOIN capplan.samples x ON x.series_id = p.series_id AND x.ts = p.ts"
+	                       " WHERE r.status = 'succeeded' AND r.id <> $1 AND r.as_of < $2::timestamptz"
+	                       "  AND p.ts <= $2::timestamptz AND x.value = x.value"
+	                       "  AND x.value <> 'Infinity' AND x.value <> '-Infinity'"
+	                       " GROUP BY p.run_id, p.series_id, p.method",
+	                       2, params, PGRES_COMMAND_OK, err);
+	if (!res)
+		return -1;
+	*scored = (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
 capplan_store_run_unlock(struct capplan_db *db, int64_t run_id, struct capplan_error *err)
 {
 	char id[24];

@@ -166,6 +166,15 @@ int capplan_store_write_fits(struct capplan_db *db, int64_t run_id,
                              const struct capplan_series_fit *fits, size_t count,
                              int all_forecasts, struct capplan_error *err);
 
+/*
+ * Score the chosen forecasts of every earlier succeeded run made before
+ * as_of against the samples that arrived for them up to as_of (exact
+ * timestamps), into capplan.accuracy as evaluated in run_id; *scored
+ * receives how many (run, series) pairs.  In the run's transaction.  0, or -1.
+ */
+int capplan_store_accuracy(struct capplan_db *db, int64_t run_id, int64_t as_of_ms, size_t *scored,
+                           struct capplan_error *err);
+
 /* Mark the run 'succeeded' with its counts (in the run's transaction, before COMMIT).  0, or -1. */
 int capplan_store_run_succeeded(struct capplan_db *db, int64_t run_id, size_t total, size_t fitted,
                                 size_t skipped, struct capplan_error *err);

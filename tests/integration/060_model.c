@@ -327,7 +327,8 @@ static void
 test_as_of_ignores_later_samples(void)
 {
 	struct it_db *db = model_db();
-	char as_of[32], first[32];
+	char as_of[32], first[32], line[128];
+	long long chosen;
 	struct it_run r;
 
 	/* 10 days before the end: the short series (the last 5 hours) is not in the window */
@@ -352,6 +353,37 @@ test_as_of_ignores_later_samples(void)
 	                  " ON s.id = f.series_id WHERE s.metric = '" SHORT_METRIC "'", 0, NULL) == 0,
 	         "the series with samples only after --as-of is not modelled");
 	CHECK_LATEST(db, 1);
+
+	/*
+	 * Ten days later the first run's 7-day forecasts have met their actuals:
+	 * the second run scores them (capplan.forecast_accuracy)
+	 */
+	end_minus(0, first, sizeof(first));
+	it_model(&r, "--db", db->conninfo, "--as-of", first, "--history", HISTORY, "--horizon", HORIZON,
+	         "--methods", "naive");
+	IT_CHECK_OK(&r);
+	chosen = it_count(db->conn, "SELECT count(*) FROM capplan.model_fits WHERE run_id = 1 AND chosen",
+	                  0, NULL);
+	snprintf(line, sizeof(line), "; %lld earlier forecasts scored against actuals", chosen);
+	IT_CHECK(strstr(r.out, line) != NULL, "summary: %s\n  want: %s", r.out, line);
+	it_run_free(&r);
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.forecast_accuracy WHERE run_id = 1"
+	                  " AND evaluated_in = 2 AND points = 168 AND coverage80 BETWEEN 0 AND 1"
+	                  " AND coverage95 >= coverage80 AND mae >= 0", 0, NULL) == chosen,
+	         "every chosen forecast of run 1 scored on its 168 points");
+	/* the disk sizes are constant: the naive forecast was exact */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.forecast_accuracy WHERE run_id = 1"
+	                  " AND metric = 'node_filesystem_size_bytes' AND mae = 0 AND mape = 0 AND bias = 0"
+	                  " AND coverage95 = 1", 0, NULL) == 10, "exact forecasts score 0 error");
+	/* and a mean absolute error that can be checked by hand: |actual - forecast| of one series */
+	IT_CHECK(it_count(db->conn,
+	                  "SELECT count(*) FROM capplan.forecast_accuracy a WHERE a.run_id = 1 AND"
+	                  " abs(a.mae - (SELECT avg(abs(x.value - p.yhat)) FROM capplan.forecast_points p"
+	                  "   JOIN capplan.model_fits f USING (run_id, series_id, method)"
+	                  "   JOIN capplan.series s ON s.id = p.series_id"
+	                  "   JOIN capplan.samples x ON x.series_id = p.series_id AND x.ts = p.ts"
+	                  "   WHERE p.run_id = 1 AND f.chosen AND s.metric = a.metric AND s.labels = a.labels))"
+	                  " <= 1e-9 * (1 + a.mae)", 0, NULL) == chosen, "MAE of every series");
 }
 
 /* Runs a and b computed the same numbers. */
