@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "model/registry.h"
 #include "model/run.h"
+#include "plan/check.h"
 #include "plan/config.h"
 #include "plan/model_inputs.h"
 #include "plan/review_store.h"
@@ -39,6 +40,8 @@ struct model_args {
 	int64_t as_of_ms;
 	struct capplan_review_summary review;
 	long long jobs;
+	int check;                         /* --check: the weekly checklist, no model run */
+	double growth_factor;
 	int quiet;
 	int progress;                      /* stderr is a terminal and not --quiet */
 	int progress_shown;
@@ -76,6 +79,14 @@ usage(void)
 	printf("      --forecasts=chosen|all store the forecast points of the chosen method only\n"
 	       "                             (default), or of every method that fitted\n");
 	printf("  -j, --jobs=N               fit N series at once, in threads (default: 1)\n");
+	printf("\nWeekly check:\n");
+	printf("      --check                answer the weekly checklist from the newest assessed run,\n"
+	       "                             fit nothing: anything critical or emergency, forecasts off\n"
+	       "                             their intervals, surprise growth, order-by dates within 30\n"
+	       "                             days; exit 0 when all is calm, 1 when something needs\n"
+	       "                             attention (--quiet: print only then)\n");
+	printf("      --growth-factor=F      growth per day more than F times the previous run's is a\n"
+	       "                             surprise (default 2)\n");
 	printf("\nConnection options:\n");
 	printf("  -d, --db=CONNINFO          libpq connection string or URI (default: PG* environment)\n");
 	printf("\nGeneral options:\n");
@@ -175,7 +186,8 @@ parse_jobs(const char *arg, long long *out, struct capplan_error *err)
 	return 0;
 }
 
-enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS, OPT_FORECASTS };
+enum { OPT_AS_OF = 256, OPT_HISTORY, OPT_HORIZON, OPT_METHODS, OPT_FORECASTS, OPT_CHECK,
+       OPT_GROWTH_FACTOR };
 
 /* After the forecasts, in the run's transaction: the plan's assessments. */
 static int
@@ -219,6 +231,8 @@ static const struct option long_options[] = {
 	{ "horizon", required_argument, NULL, OPT_HORIZON },
 	{ "methods", required_argument, NULL, OPT_METHODS },
 	{ "forecasts", required_argument, NULL, OPT_FORECASTS },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "growth-factor", required_argument, NULL, OPT_GROWTH_FACTOR },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -248,6 +262,16 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 		case OPT_HORIZON: a->horizon = optarg; break;
 		case OPT_METHODS: a->methods = optarg; break;
 		case OPT_FORECASTS: a->forecasts = optarg; break;
+		case OPT_CHECK: a->check = 1; break;
+		case OPT_GROWTH_FACTOR: {
+			char *end;
+
+			a->growth_factor = strtod(optarg, &end);
+			if (*end || end == optarg || !(a->growth_factor > 1) || a->growth_factor > 1e6)
+				return capplan_error_set(err, CAPPLAN_EX_USAGE,
+				                         "--growth-factor %s: expected a number above 1", optarg);
+			break;
+		}
 		case 'j':
 			if (parse_jobs(optarg, &a->jobs, err) < 0)
 				return -1;
@@ -289,6 +313,24 @@ parse_args(int argc, char **argv, struct model_args *a, struct capplan_model_opt
 	return 0;
 }
 
+/* --check: print the checklist's answers; 0 all calm, 1 attention, or an error's status. */
+static int
+weekly_check(struct model_args *a, struct capplan_db *db, struct capplan_error *err)
+{
+	struct capplan_check check;
+	int status;
+
+	if (capplan_check_run(db, a->growth_factor, &check, err) < 0) {
+		capplan_check_release(&check);
+		return report(a, err);
+	}
+	status = capplan_check_total(&check) > 0 ? CAPPLAN_ATTENTION : CAPPLAN_OK;
+	if (!a->quiet || status != CAPPLAN_OK)
+		fwrite(check.report.data, 1, check.report.len, stdout);
+	capplan_check_release(&check);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -326,6 +368,10 @@ main(int argc, char **argv)
 	db = capplan_db_connect(args.db, progname, &err);
 	if (!db) {
 		status = report(&args, &err);
+		goto out;
+	}
+	if (args.check) {
+		status = weekly_check(&args, db, &err);
 		goto out;
 	}
 	if (capplan_model_run(db, &options, &summary, &err) < 0) {

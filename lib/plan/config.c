@@ -1027,7 +1027,9 @@ settle_capacity(struct loader *L, const yaml_node_t *node, const struct capplan_
 			                         r->capacity);
 		}
 	} else if (fixed) {
-		r->node_capacity = r->capacity / r->nodes;
+		/* shared by the nodes named; without a node count it is one volume, not nodes */
+		if (f[R_NODES].value)
+			r->node_capacity = r->capacity / r->nodes;
 	} else if (!r->capacity_query && !r->capacity_metric) {
 		if (!has_node_capacity)
 			return capplan_yaml_fail(&L->w, node,

@@ -53,6 +53,7 @@
  *                                 not allowed with a fixed capacity
  *       nodes: 3                  current node count, integer >= 1; default 1
  *       node_capacity: 1.333TiB   per node, a quantity > 0; default capacity / nodes
+ *                                 when nodes is given (else unknown: not sized as nodes)
  *                                 when capacity is fixed.  When both are fixed,
  *                                 capacity must be nodes x node_capacity within 1%.
  *                                 One of capacity, capacity_metric, node_capacity

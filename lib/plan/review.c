@@ -25,15 +25,17 @@ thresholds_of(const struct capplan_resource *res, struct capplan_level_threshold
 
 /*
  * The resource as nodes: the plan's node capacity, else the capacity shared
- * by the plan's node count (a capacity series with nodes given); 0 (not made
- * of nodes) when neither tells.
+ * by the plan's node count when it names several (a capacity series with
+ * nodes given); 0, not made of nodes, when neither tells: one volume or
+ * one database without a node count gets no N+2 sizing, which would only
+ * say that one node cannot survive losing two.
  */
 static void
 sizing_of(const struct capplan_plan *plan, const struct capplan_resource *res, double capacity,
           struct capplan_sizing *s)
 {
 	s->node_capacity = isfinite(res->node_capacity) && res->node_capacity > 0 ? res->node_capacity :
-	                   res->nodes > 0 && isfinite(capacity) ? capacity / res->nodes : 0;
+	                   res->nodes > 1 && isfinite(capacity) ? capacity / res->nodes : 0;
 	s->nodes = res->nodes;
 	s->redundancy = res->redundancy;
 	s->headroom = res->headroom;

@@ -145,6 +145,21 @@ test_ingest_plan(void)
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment WHERE level = 'unknown'"
 	                  " OR method IS NULL OR days_to_full < 0", 0, NULL) == 0,
 	         "every series judged, with a chosen forecast");
+
+	/* the weekly check: the disks made to cross the levels need attention */
+	{
+		long long hot = it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment"
+		                         " WHERE level IN ('critical', 'emergency')", 0, NULL);
+		char want[128];
+
+		IT_CHECK(hot > 0, "the generated history crosses critical");
+		it_model(&r, "--db", db->conninfo, "--check");
+		IT_CHECK(r.status == 1, "--check: exit %d, want 1\n%s%s", r.status, r.out, r.err);
+		snprintf(want, sizeof(want), "\ncritical or emergency: %lld\n", hot);
+		IT_CHECK(strstr(r.out, want) != NULL, "--check output\n  want: %s\n  got:\n%s", want, r.out);
+		IT_CHECK(strstr(r.out, "  emergency data-disks {\"") != NULL, "an emergency line:\n%s", r.out);
+		it_run_free(&r);
+	}
 }
 
 static void
@@ -187,6 +202,50 @@ test_ingest_plan_errors(void)
 	it_run_free(&r);
 }
 
+/* A plan with nothing near its limits: the weekly check is calm; no assessed run at all: 66. */
+static void
+test_check_calm(void)
+{
+	struct it_db *db = it_db_new();
+	const char *plan = it_tmp_path(".yml");
+	static const char text[] =
+		"version: 1\n"
+		"prometheus: {url: %s}\n"
+		"history: 10d\n"
+		"horizon: 3d\n"
+		"resources:\n"
+		"  - name: api-requests\n"
+		"    service: api\n"
+		"    kind: api_requests\n"
+		"    unit: requests_per_second\n"
+		"    usage: 'sum(http_requests_per_second)'\n"
+		"    capacity: 100000\n";
+	char buf[1024], end[32];
+	struct it_run r;
+	int len = snprintf(buf, sizeof(buf), text, it_env.prom);
+
+	it_write_file(plan, buf, (size_t)len);
+	snprintf(end, sizeof(end), "%lld", it_env.history_end);
+	it_model(&r, "--db", db->conninfo, "--check");
+	IT_CHECK(r.status == 66, "no assessed run: %d\n%s", r.status, r.err);
+	IT_CHECK(strstr(r.err, "run capplan-model --config plan.yml first") != NULL, "hint: %s", r.err);
+	it_run_free(&r);
+	it_ingest(&r, "--db", db->conninfo, "--config", plan, "--end", end, "--quiet");
+	IT_CHECK_OK(&r);
+	it_run_free(&r);
+	it_model(&r, "--db", db->conninfo, "--config", plan, "--as-of", end, "--quiet");
+	IT_CHECK_OK(&r);
+	it_run_free(&r);
+	it_model(&r, "--db", db->conninfo, "--check");
+	IT_CHECK(r.status == 0, "--check: exit %d, want 0\n%s%s", r.status, r.out, r.err);
+	IT_CHECK(strstr(r.out, ": all calm: ") != NULL && it_count_lines(r.out) == 1, "one calm line:\n%s",
+	         r.out);
+	it_run_free(&r);
+	it_model(&r, "--db", db->conninfo, "--check", "--quiet");
+	IT_CHECK(r.status == 0 && r.out[0] == '\0', "--quiet and calm: silent (%d)\n%s", r.status, r.out);
+	it_run_free(&r);
+}
+
 int
 it_register_plan(void)
 {
@@ -194,7 +253,8 @@ it_register_plan(void)
 
 	if (!s ||
 	    !CU_add_test(s, "ingest --config: every query under the plan's names", test_ingest_plan) ||
-	    !CU_add_test(s, "ingest --config: a bad query named by its place", test_ingest_plan_errors))
+	    !CU_add_test(s, "ingest --config: a bad query named by its place", test_ingest_plan_errors) ||
+	    !CU_add_test(s, "the weekly check: calm, and no run at all", test_check_calm))
 		return -1;
 	return 0;
 }
