@@ -20,8 +20,8 @@ static const char plan_text[] =
 	"prometheus:\n"
 	"  url: %s\n"
 	"  step: 1h\n"
-	"history: 10d\n"
-	"horizon: 3d\n"
+	"history: 30d\n"
+	"horizon: 180d\n"
 	"drivers:\n"
 	"  - name: deployments\n"
 	"    query: 'sum(deployments_active)'\n"
@@ -62,7 +62,7 @@ test_ingest_plan(void)
 	struct it_expected info;
 	const char *plan = write_plan();
 	char end[32], line[1024];
-	long long hours = 10 * 24 + 1;
+	long long hours = 30 * 24 + 1;
 	struct it_run r;
 
 	snprintf(end, sizeof(end), "%lld", it_env.history_end);
@@ -84,13 +84,13 @@ test_ingest_plan(void)
 	         "their capacity series");
 	IT_CHECK(it_count(db->conn, "SELECT count(DISTINCT metric) FROM capplan.series", 0, NULL) == 4,
 	         "nothing else stored");
-	/* 10 days + 1 hourly points, start = end - the plan's history */
+	/* 30 days + 1 hourly points, start = end - the plan's history */
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.series_samples"
 	                  " WHERE metric = 'api_requests_per_second'", 0, NULL) == hours,
 	         "the plan's history and step");
 
 	/* the values: sums over the expected CSV, to the last bits of a double sum */
-	it_load_expected(db->conn, it_env.history_end - 10 * 86400LL, it_env.history_end, &info);
+	it_load_expected(db->conn, it_env.history_end - 30 * 86400LL, it_env.history_end, &info);
 	IT_CHECK(it_count(db->conn,
 	                  "SELECT count(*) FROM (SELECT ts, sum(value) AS v FROM expected"
 	                  " WHERE metric = 'http_requests_per_second' GROUP BY ts) e"
@@ -145,6 +145,46 @@ test_ingest_plan(void)
 	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment WHERE level = 'unknown'"
 	                  " OR method IS NULL OR days_to_full < 0", 0, NULL) == 0,
 	         "every series judged, with a chosen forecast");
+
+	/*
+	 * The levels, by construction of scripts/gen-history: validator-I's disk
+	 * ends with 4% + 5% x (I - 1) free, so 96% used (emergency), 91% and 86%
+	 * (critical), 81%, 76%, 71% (warning), then 66% .. 51% (healthy).
+	 */
+	{
+		static const char *const want[] = { "emergency", "critical", "critical", "warning", "warning",
+		                                    "warning", "healthy", "healthy", "healthy", "healthy" };
+
+		for (int i = 0; i < 10; i++) {
+			char inst[32];
+
+			snprintf(inst, sizeof(inst), "validator-%d:9100", i + 1);
+			IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment"
+			                  " WHERE resource = 'data-disks' AND labels->>'instance' = $1"
+			                  " AND level_utilisation = $2 AND level = $2", 2,
+			                  (const char *const[]){ inst, want[i] }) == 1, "%s: %s", inst, want[i]);
+		}
+	}
+	/*
+	 * validator-1 loses 18% of its disk a year and has 4% left: full in
+	 * 0.04 / 0.18 x 365.25 = 81.17 days (warning: 60-90); by a forecast from 30
+	 * noisy days, within 3%.  Its order-by date for full is the pessimistic
+	 * crossing minus the default lead time (30 days); the warning level was
+	 * crossed long ago, so its order-by date has passed.
+	 */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment"
+	                  " WHERE labels->>'instance' = 'validator-1:9100' AND resource = 'data-disks'"
+	                  " AND abs(days_to_full - 81.17) < 0.03 * 81.17 AND level_exhaustion = 'warning'"
+	                  " AND full_at = as_of + days_to_full * interval '1 day'"
+	                  " AND order_by_full = full_at_pessimistic - interval '30 days'"
+	                  " AND full_at_pessimistic <= full_at AND full_at <= full_at_optimistic"
+	                  " AND order_by_passed", 0, NULL) == 1,
+	         "validator-1: full in 81 days, ordered 30 days before the pessimistic date");
+	/* validator-2: 0.09 / 0.21 x 365.25 = 156.5 days by the point forecast, inside the horizon */
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment"
+	                  " WHERE labels->>'instance' = 'validator-2:9100' AND resource = 'data-disks'"
+	                  " AND abs(days_to_full - 156.5) < 0.05 * 156.5 AND level_exhaustion = 'healthy'",
+	                  0, NULL) == 1, "validator-2: full in 156 days");
 
 	/* the weekly check: the disks made to cross the levels need attention */
 	{
