@@ -858,8 +858,16 @@ load_driver(struct loader *L, const yaml_node_t *node, size_t i)
 	return 0;
 }
 
+typedef int (*item_loader)(struct loader *L, const yaml_node_t *node, size_t i);
+
+/*
+ * A list of maps under f: *items (n + 1 of size bytes, zeroed) each loaded
+ * by one(L, node, i), which fills item i.  *count is raised before an item is
+ * loaded, so that capplan_plan_free releases a half-loaded one on failure.
+ */
 static int
-load_drivers(struct loader *L, const struct capplan_yaml_field *f)
+load_list(struct loader *L, const struct capplan_yaml_field *f, void **items, size_t size,
+          size_t *count, item_loader one)
 {
 	size_t mark, n;
 
@@ -869,20 +877,26 @@ load_drivers(struct loader *L, const struct capplan_yaml_field *f)
 	if (capplan_yaml_list(&L->w, f->value) < 0)
 		return -1;
 	n = list_length(f->value);
-	L->plan->drivers = calloc(n + 1, sizeof(*L->plan->drivers));
-	if (!L->plan->drivers)
+	*items = calloc(n + 1, size);
+	if (!*items)
 		return capplan_yaml_no_memory(&L->w);
 	for (size_t i = 0; i < n; i++) {
 		size_t at = capplan_yaml_push_index(&L->w, i);
 
-		/* Counted before it is filled, so that capplan_plan_free sees it on failure. */
-		L->plan->ndrivers = i + 1;
-		if (load_driver(L, list_item(L, f->value, i), i) < 0)
+		*count = i + 1;
+		if (one(L, list_item(L, f->value, i), i) < 0)
 			return -1;
 		pop(L, at);
 	}
 	pop(L, mark);
 	return 0;
+}
+
+static int
+load_drivers(struct loader *L, const struct capplan_yaml_field *f)
+{
+	return load_list(L, f, (void **)&L->plan->drivers, sizeof(*L->plan->drivers), &L->plan->ndrivers,
+	                 load_driver);
 }
 
 /* capacity: a quantity, or PromQL.  Text that looks like a number with a suffix is a quantity. */
@@ -1156,27 +1170,8 @@ load_resource(struct loader *L, const yaml_node_t *node, size_t i)
 static int
 load_resources(struct loader *L, const struct capplan_yaml_field *f)
 {
-	size_t mark, n;
-
-	if (!f->value)
-		return 0;
-	mark = push(L, f->key);
-	if (capplan_yaml_list(&L->w, f->value) < 0)
-		return -1;
-	n = list_length(f->value);
-	L->plan->resources = calloc(n + 1, sizeof(*L->plan->resources));
-	if (!L->plan->resources)
-		return capplan_yaml_no_memory(&L->w);
-	for (size_t i = 0; i < n; i++) {
-		size_t at = capplan_yaml_push_index(&L->w, i);
-
-		L->plan->nresources = i + 1;
-		if (load_resource(L, list_item(L, f->value, i), i) < 0)
-			return -1;
-		pop(L, at);
-	}
-	pop(L, mark);
-	return 0;
+	return load_list(L, f, (void **)&L->plan->resources, sizeof(*L->plan->resources),
+	                 &L->plan->nresources, load_resource);
 }
 
 enum {
@@ -1320,27 +1315,8 @@ load_scenario(struct loader *L, const yaml_node_t *node, size_t i)
 static int
 load_scenarios(struct loader *L, const struct capplan_yaml_field *f)
 {
-	size_t mark, n;
-
-	if (!f->value)
-		return 0;
-	mark = push(L, f->key);
-	if (capplan_yaml_list(&L->w, f->value) < 0)
-		return -1;
-	n = list_length(f->value);
-	L->plan->scenarios = calloc(n + 1, sizeof(*L->plan->scenarios));
-	if (!L->plan->scenarios)
-		return capplan_yaml_no_memory(&L->w);
-	for (size_t i = 0; i < n; i++) {
-		size_t at = capplan_yaml_push_index(&L->w, i);
-
-		L->plan->nscenarios = i + 1;
-		if (load_scenario(L, list_item(L, f->value, i), i) < 0)
-			return -1;
-		pop(L, at);
-	}
-	pop(L, mark);
-	return 0;
+	return load_list(L, f, (void **)&L->plan->scenarios, sizeof(*L->plan->scenarios),
+	                 &L->plan->nscenarios, load_scenario);
 }
 
 static int
