@@ -19,15 +19,16 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libpq libcurl yajl gsl yaml-0.1
+PKGS := libpq libcurl yajl gsl yaml-0.1 cairo pangocairo xlsxwriter
 
 # Messages are cut to their buffers on purpose: -Wno-format-truncation.
 WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wundef \
 	-Wno-format-truncation
 CFLAGS ?= -O2 -g
+# The libraries' headers as system headers: our warnings are for our code, not for glib's.
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
-	-Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS))
+	-Ilib $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -pthread
 TEST_LIBS := -lcunit
 

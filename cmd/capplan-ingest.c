@@ -90,7 +90,8 @@ usage(void)
 	printf("  -V, --version              print the version and exit\n");
 	printf("  -?, --help                 show this help and exit\n");
 	printf("\nExit status: 0 ok, 64 usage, 65 bad input data, 66 input missing, 69 database or\n"
-	       "Prometheus unavailable, 70 internal error, 78 bad plan.\n");
+	       "Prometheus unavailable, 70 internal error, 78 bad plan (or a query of it that\n"
+	       "Prometheus rejects).\n");
 }
 
 static int

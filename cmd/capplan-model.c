@@ -62,7 +62,7 @@ usage(void)
 	       "backtest, the best is marked chosen, and every method's scores and the chosen\n"
 	       "forecast are stored, in one transaction; capplan.latest_forecast then shows them.\n\n");
 	printf("Selection options:\n");
-	printf("  -c, --config=FILE          the plan (plan.yml): model its resources' usage series and\n"
+	printf("  -c, --config=PLAN          the plan (plan.yml): model its resources' usage series and\n"
 	       "                             its drivers, the drivers as forest features of the\n"
 	       "                             resources that name them; its history and horizon\n"
 	       "                             are the defaults\n");
@@ -96,8 +96,10 @@ usage(void)
 	printf("\nMethods:");
 	for (size_t i = 0; i < count; i++)
 		printf("%s %s", i ? "," : "", all[i].name);
-	printf("\n\nExit status: 0 ok, 64 usage, 65 bad input data (an unknown metric, no samples at or\n"
-	       "before --as-of), 66 no history at all, 69 database unavailable, 70 internal error.\n");
+	printf("\n\nExit status: 0 ok (--check: all calm), 1 --check: attention needed, 64 usage,\n"
+	       "65 bad input data (an unknown metric, no samples at or before --as-of, a driver that is\n"
+	       "not one series), 66 no history at all (--check: no assessed run; --config: the plan\n"
+	       "cannot be read), 69 database unavailable, 70 internal error, 78 bad plan.\n");
 }
 
 static int

@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS capplan.assessments (
     peak_30d                double precision,
     p95_30d                 double precision,
     headroom                double precision,       -- (capacity - peak_30d) / capacity
+    threshold_warning       double precision NOT NULL,   -- the plan's, fractions of capacity
+    threshold_critical      double precision NOT NULL,
+    threshold_emergency     double precision NOT NULL,
     level_utilisation       text NOT NULL,
     level_exhaustion        text NOT NULL,
     level                   text NOT NULL,          -- the worse of the two
@@ -84,6 +87,7 @@ CREATE TABLE IF NOT EXISTS capplan.scenario_results (
     resource                text NOT NULL,
     series_id               integer NOT NULL,
     type                    text NOT NULL CHECK (type IN ('multiplier', 'spike', 'growth')),
+    ordinal                 integer NOT NULL,       -- the scenario's place in the plan, from 0
     factor                  double precision,       -- on this resource's demand (1: unaffected)
     demand                  double precision,       -- the scenario's peak demand
     capacity_needed         double precision,       -- demand / (1 - headroom target)
@@ -98,6 +102,7 @@ CREATE TABLE IF NOT EXISTS capplan.scenario_results (
 CREATE OR REPLACE VIEW capplan.latest_assessment AS
     SELECT a.resource, a.service, a.kind, s.metric, s.labels, a.unit, a.as_of, a.method,
            a.current_value, a.capacity, a.utilisation, a.peak_30d, a.p95_30d, a.headroom,
+           a.threshold_warning, a.threshold_critical, a.threshold_emergency,
            a.level_utilisation, a.level_exhaustion, a.level,
            a.days_to_warning, a.days_to_critical, a.days_to_full,
            a.warning_at, a.critical_at, a.full_at,

@@ -264,6 +264,9 @@ put_head(struct row *r, const char *run_id, const struct capplan_plan *plan,
 	put_text(r, "currency", plan->currency);
 	put_double(r, "unit_cost", res->unit_cost);
 	put_int(r, "nodes", res->nodes);
+	put_double(r, "threshold_warning", res->thresholds.warning);
+	put_double(r, "threshold_critical", res->thresholds.critical);
+	put_double(r, "threshold_emergency", res->thresholds.emergency);
 }
 
 static int
@@ -372,8 +375,9 @@ store_review(struct capplan_db *db, const char *run_id, const struct capplan_pla
 }
 
 static int
-store_scenarios(struct capplan_db *db, const char *run_id, const struct capplan_resource *res,
-                const char *series_id, const struct capplan_review *v, struct capplan_error *err)
+store_scenarios(struct capplan_db *db, const char *run_id, const struct capplan_plan *plan,
+                const struct capplan_resource *res, const char *series_id,
+                const struct capplan_review *v, struct capplan_error *err)
 {
 	for (size_t i = 0; i < v->nscenarios; i++) {
 		const struct capplan_scenario_outcome *o = &v->scenarios[i];
@@ -385,6 +389,7 @@ store_scenarios(struct capplan_db *db, const char *run_id, const struct capplan_
 		put_text(&r, "resource", res->name);
 		put_text(&r, "series_id", series_id);
 		put_text(&r, "type", capplan_scenario_type_name(o->scenario->type));
+		put_int(&r, "ordinal", (long long)(o->scenario - plan->scenarios));
 		put_double(&r, "factor", o->factor);
 		put_double(&r, "demand", o->need.demand);
 		put_double(&r, "capacity_needed", o->need.capacity_needed);
@@ -438,7 +443,7 @@ review_series(struct capplan_db *db, const char *run_id, int64_t as_of_ms,
 	}
 	rc = store_review(db, run_id, plan, res, series_id, method, as_of_ms, &v, err);
 	if (rc == 0)
-		rc = store_scenarios(db, run_id, res, series_id, &v, err);
+		rc = store_scenarios(db, run_id, plan, res, series_id, &v, err);
 	if (rc == 0)
 		sum->level[v.a.level]++;
 	capplan_review_release(&v);

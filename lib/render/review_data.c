@@ -1,0 +1,574 @@
+/*
+ * lib/render/review_data.c: everything the review packet shows, read once.
+ *
+ * One run's assessments, with the daily history and forecast of each series,
+ * its scenarios and the scoring of the earlier forecasts of the same series.
+ * Numbers are read as text (float8 out of PostgreSQL is the shortest text
+ * that reads back to the same double); NULL becomes NaN, 0 or -1 as
+ * review_data.h says.
+ */
+#include "render/review_data.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/timeutil.h"
+
+#define DAY_MS INT64_C(86400000)
+#define HISTORY_DAYS 365
+
+static int
+oom(struct capplan_error *err)
+{
+	return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+}
+
+const char *
+capplan_render_level_name(enum capplan_render_level level)
+{
+	switch (level) {
+	case CAPPLAN_RENDER_HEALTHY: return "healthy";
+	case CAPPLAN_RENDER_WARNING: return "warning";
+	case CAPPLAN_RENDER_CRITICAL: return "critical";
+	case CAPPLAN_RENDER_EMERGENCY: return "emergency";
+	case CAPPLAN_RENDER_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
+
+static enum capplan_render_level
+level_of(const char *s)
+{
+	static const char *const names[] = { "healthy", "warning", "critical", "emergency" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum capplan_render_level)i;
+	return CAPPLAN_RENDER_UNKNOWN;
+}
+
+/* ---- reading a result ---- */
+
+struct cursor {
+	PGresult *res;
+	int row;
+	int col;
+};
+
+static const char *
+next_text(struct cursor *c)
+{
+	int col = c->col++;
+
+	return PQgetisnull(c->res, c->row, col) ? NULL : PQgetvalue(c->res, c->row, col);
+}
+
+static double
+next_double(struct cursor *c)
+{
+	const char *s = next_text(c);
+
+	return s ? strtod(s, NULL) : NAN;
+}
+
+static long
+next_count(struct cursor *c)
+{
+	const char *s = next_text(c);
+
+	return s ? strtol(s, NULL, 10) : -1;
+}
+
+static int64_t
+next_ms(struct cursor *c)
+{
+	const char *s = next_text(c);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static bool
+next_bool(struct cursor *c)
+{
+	const char *s = next_text(c);
+
+	return s && s[0] == 't';
+}
+
+/* A string, "" for NULL; NULL only when memory runs out. */
+static char *
+next_string(struct cursor *c)
+{
+	const char *s = next_text(c);
+
+	return strdup(s ? s : "");
+}
+
+#define MS(col) "(extract(epoch FROM " col ") * 1000)::bigint"
+
+/* ---- the run ---- */
+
+static int
+find_run(struct capplan_db *db, int64_t run_id, struct capplan_review_data *d, struct capplan_error *err)
+{
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%" PRId64, run_id);
+	res = capplan_db_query(db, "find the model run",
+	                       "SELECT r.id, " MS("r.as_of") ", r.version FROM capplan.model_runs r"
+	                       " WHERE r.status = 'succeeded' AND ($1::bigint = 0 OR r.id = $1::bigint)"
+	                       " AND EXISTS (SELECT 1 FROM capplan.assessments a WHERE a.run_id = r.id)"
+	                       " ORDER BY r.id DESC LIMIT 1", 1, params, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		if (run_id)
+			capplan_error_set(err, CAPPLAN_EX_NOINPUT,
+			                  "--run %" PRId64 ": no succeeded model run with assessments", run_id);
+		else
+			capplan_error_set(err, CAPPLAN_EX_NOINPUT, "database: no model run with assessments");
+		return capplan_error_hint(err, "run capplan-model --config plan.yml first");
+	}
+	d->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	d->as_of_ms = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	d->version = strdup(PQgetvalue(res, 0, 2));
+	PQclear(res);
+	return d->version ? 0 : oom(err);
+}
+
+static void
+quarter_of(struct capplan_review_data *d)
+{
+	int64_t m = capplan_time_month_start(d->as_of_ms);
+	int64_t months = capplan_time_months_between(INT64_C(0), m);   /* since 1970-01 */
+	int64_t q0 = capplan_time_add_months(m, -(((months % 3) + 3) % 3));
+	int64_t since = capplan_time_months_between(INT64_C(0), q0);
+
+	d->year = (int)(1970 + since / 12);
+	d->quarter = (int)(since % 12) / 3 + 1;
+	d->quarter_start_ms[0] = q0;
+	d->quarter_start_ms[1] = capplan_time_add_months(q0, 3);
+}
+
+/* ---- the items ---- */
+
+#define ITEM_COLUMNS \
+	"a.resource, a.service, a.kind, a.unit, s.metric, s.labels::text, coalesce(a.method, ''), " \
+	"coalesce(a.note, ''), a.level, a.level_utilisation, a.level_exhaustion, " \
+	"a.current_value, a.capacity, a.utilisation, a.peak_30d, a.p95_30d, a.headroom, " \
+	"a.threshold_warning, a.threshold_critical, a.threshold_emergency, " \
+	"a.days_to_warning, a.days_to_critical, a.days_to_full, a.days_to_full_pessimistic, " \
+	"a.days_to_full_optimistic, " MS("a.warning_at") ", " MS("a.critical_at") ", " \
+	MS("a.full_at") ", " MS("a.full_at_pessimistic") ", " MS("a.full_at_optimistic") ", " \
+	MS("a.order_by_warning") ", " MS("a.order_by_critical") ", " MS("a.order_by_full") ", " \
+	MS("a.nodes_order_by") ", a.order_by_passed, a.lead_time_ms, a.growth_per_day, " \
+	"a.growth_per_month, a.growth_rate_monthly, a.months_to_exhaustion, a.nodes, a.redundancy, " \
+	"a.nodes_needed, a.nodes_to_add, a.node_capacity, a.headroom_target, a.forecast_peak, " \
+	"a.rightsize, a.rightsize_capacity, a.rightsize_saving_monthly, a.rightsize_nodes, " \
+	"a.unit_cost, a.cost_quarter_current, a.cost_quarter1, a.cost_quarter2, a.nodes_quarter1, " \
+	"a.nodes_quarter2, a.series_id, a.currency"
+
+static int
+read_item(struct cursor *c, struct capplan_render_item *it)
+{
+	it->resource = next_string(c);
+	it->service = next_string(c);
+	it->kind = next_string(c);
+	it->unit = next_string(c);
+	it->metric = next_string(c);
+	it->labels_json = next_string(c);
+	it->method = next_string(c);
+	it->note = next_string(c);
+	it->level = level_of(next_text(c));
+	it->level_utilisation = level_of(next_text(c));
+	it->level_exhaustion = level_of(next_text(c));
+	it->current = next_double(c);
+	it->capacity = next_double(c);
+	it->utilisation = next_double(c);
+	it->peak_30d = next_double(c);
+	it->p95_30d = next_double(c);
+	it->headroom = next_double(c);
+	it->threshold_warning = next_double(c);
+	it->threshold_critical = next_double(c);
+	it->threshold_emergency = next_double(c);
+	it->days_to_warning = next_double(c);
+	it->days_to_critical = next_double(c);
+	it->days_to_full = next_double(c);
+	it->days_to_full_pessimistic = next_double(c);
+	it->days_to_full_optimistic = next_double(c);
+	it->warning_at = next_ms(c);
+	it->critical_at = next_ms(c);
+	it->full_at = next_ms(c);
+	it->full_at_pessimistic = next_ms(c);
+	it->full_at_optimistic = next_ms(c);
+	it->order_by_warning = next_ms(c);
+	it->order_by_critical = next_ms(c);
+	it->order_by_full = next_ms(c);
+	it->nodes_order_by = next_ms(c);
+	it->order_by_passed = next_bool(c);
+	it->lead_time_ms = next_ms(c);
+	it->growth_per_day = next_double(c);
+	it->growth_per_month = next_double(c);
+	it->growth_rate_monthly = next_double(c);
+	it->months_to_exhaustion = next_double(c);
+	it->nodes = next_count(c);
+	it->redundancy = next_count(c);
+	it->nodes_needed = next_count(c);
+	it->nodes_to_add = next_count(c);
+	it->node_capacity = next_double(c);
+	it->headroom_target = next_double(c);
+	it->forecast_peak = next_double(c);
+	it->rightsize = next_bool(c);
+	it->rightsize_capacity = next_double(c);
+	it->rightsize_saving_monthly = next_double(c);
+	it->rightsize_nodes = next_count(c);
+	it->unit_cost = next_double(c);
+	it->cost_quarter_current = next_double(c);
+	it->cost_quarter1 = next_double(c);
+	it->cost_quarter2 = next_double(c);
+	it->nodes_quarter1 = next_count(c);
+	it->nodes_quarter2 = next_count(c);
+	return it->resource && it->service && it->kind && it->unit && it->metric && it->labels_json &&
+	       it->method && it->note ? 0 : -1;
+}
+
+/*
+ * Labels for people: name="value", ... with value escaped as Prometheus
+ * writes it (\\, \", \n), so that one line stays one line.  From the JSON of
+ * the series by PostgreSQL: jsonb_each_text gives the values unescaped.
+ */
+static int
+labels_text(struct capplan_db *db, const char *series_id, char **out, struct capplan_error *err)
+{
+	const char *params[1] = { series_id };
+	PGresult *res = capplan_db_query(db, "format the labels",
+	                                 "SELECT coalesce(string_agg(format('%s=\"%s\"', key,"
+	                                 " replace(replace(replace(value, '\\', '\\\\'), '\"', '\\\"'),"
+	                                 " E'\\n', '\\n')), ', ' ORDER BY key), '')"
+	                                 " FROM capplan.series s, jsonb_each_text(s.labels)"
+	                                 " WHERE s.id = $1::integer",
+	                                 1, params, PGRES_TUPLES_OK, err);
+
+	if (!res)
+		return -1;
+	*out = strdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return *out ? 0 : oom(err);
+}
+
+/* Rows of (day ms, mean, max, lo80, hi80, lo95, hi95) into *days. */
+static int
+read_days(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
+          const char *const *params, struct capplan_day **days, size_t *n, struct capplan_error *err)
+{
+	PGresult *res = capplan_db_query(db, purpose, sql, nparams, params, PGRES_TUPLES_OK, err);
+
+	*days = NULL;
+	*n = 0;
+	if (!res)
+		return -1;
+	*days = calloc((size_t)PQntuples(res) + 1, sizeof(**days));
+	if (!*days) {
+		PQclear(res);
+		return oom(err);
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct cursor c = { res, i, 0 };
+		struct capplan_day *d = &(*days)[i];
+
+		d->ts = next_ms(&c);
+		d->mean = next_double(&c);
+		d->max = next_double(&c);
+		d->lo80 = next_double(&c);
+		d->hi80 = next_double(&c);
+		d->lo95 = next_double(&c);
+		d->hi95 = next_double(&c);
+	}
+	*n = (size_t)PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+#define HISTORY_DAYS_SQL \
+	"SELECT " MS("date_trunc('day', ts, 'UTC')") ", avg(value), max(value), NULL, NULL, NULL, NULL" \
+	" FROM capplan.samples WHERE series_id = $1::integer AND ts > $2::timestamptz - interval '365 days'" \
+	" AND ts <= $2::timestamptz AND value = value AND value <> 'Infinity' AND value <> '-Infinity'" \
+	" GROUP BY 1 ORDER BY 1"
+
+#define FORECAST_DAYS_SQL \
+	"SELECT " MS("date_trunc('day', ts, 'UTC')") ", avg(yhat), max(yhat), min(lo80), max(hi80)," \
+	" min(lo95), max(hi95) FROM capplan.forecast_points" \
+	" WHERE run_id = $1::bigint AND series_id = $2::integer AND method = $3 GROUP BY 1 ORDER BY 1"
+
+static int
+read_items(struct capplan_db *db, struct capplan_review_data *d, int32_t **series_ids,
+           struct capplan_error *err)
+{
+	char id[24], as_of[CAPPLAN_TIME_BUFSZ];
+	const char *params[1] = { id };
+	PGresult *res;
+	int rc = -1;
+
+	snprintf(id, sizeof(id), "%" PRId64, d->run_id);
+	capplan_time_format(d->as_of_ms, as_of);
+	res = capplan_db_query(db, "read the assessments",
+	                       "SELECT " ITEM_COLUMNS " FROM capplan.assessments a"
+	                       " JOIN capplan.series s ON s.id = a.series_id WHERE a.run_id = $1"
+	                       " ORDER BY CASE a.level WHEN 'emergency' THEN 0 WHEN 'critical' THEN 1"
+	                       " WHEN 'unknown' THEN 2 WHEN 'warning' THEN 3 ELSE 4 END,"
+	                       " a.days_to_full NULLS LAST, a.resource, s.labels",
+	                       1, params, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	d->nitems = (size_t)PQntuples(res);
+	d->items = calloc(d->nitems + 1, sizeof(*d->items));
+	*series_ids = calloc(d->nitems + 1, sizeof(**series_ids));
+	if (!d->items || !*series_ids) {
+		d->nitems = 0;
+		oom(err);
+		goto done;
+	}
+	for (size_t i = 0; i < d->nitems; i++) {
+		struct capplan_render_item *it = &d->items[i];
+		struct cursor c = { res, (int)i, 0 };
+		const char *sid, *cur;
+		char series[24];
+
+		if (read_item(&c, it) < 0) {
+			oom(err);
+			goto done;
+		}
+		sid = next_text(&c);
+		cur = next_text(&c);
+		(*series_ids)[i] = (int32_t)strtol(sid, NULL, 10);
+		if (i == 0)
+			snprintf(d->currency, sizeof(d->currency), "%s", cur ? cur : "USD");
+		snprintf(series, sizeof(series), "%s", sid);
+		if (labels_text(db, series, &it->labels_text, err) < 0 ||
+		    read_days(db, "read the history", HISTORY_DAYS_SQL, 2,
+		              (const char *const[]){ series, as_of }, &it->history, &it->nhistory, err) < 0)
+			goto done;
+		if (it->method[0] &&
+		    read_days(db, "read the forecast", FORECAST_DAYS_SQL, 3,
+		              (const char *const[]){ id, series, it->method }, &it->forecast,
+		              &it->nforecast, err) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	PQclear(res);
+	return rc;
+}
+
+/* ---- scenarios and accuracy ---- */
+
+static long
+item_of(const int32_t *series_ids, size_t n, const struct capplan_render_item *items, int32_t series,
+        const char *resource)
+{
+	for (size_t i = 0; i < n; i++)
+		if (series_ids[i] == series && (!resource || strcmp(items[i].resource, resource) == 0))
+			return (long)i;
+	return -1;
+}
+
+static int
+read_scenarios(struct capplan_db *db, struct capplan_review_data *d, const int32_t *series_ids,
+               struct capplan_error *err)
+{
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%" PRId64, d->run_id);
+	res = capplan_db_query(db, "read the scenarios",
+	                       "SELECT r.scenario, r.type, r.resource, r.series_id, r.factor, r.demand,"
+	                       " r.capacity_needed, r.nodes_full_load, r.nodes_needed, r.nodes_to_add, "
+	                       MS("r.exhausts_at") " FROM capplan.scenario_results r WHERE r.run_id = $1"
+	                       " ORDER BY r.ordinal, r.resource, r.series_id",
+	                       1, params, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	d->scenarios = calloc((size_t)PQntuples(res) + 1, sizeof(*d->scenarios));
+	if (!d->scenarios) {
+		PQclear(res);
+		return oom(err);
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct cursor c = { res, i, 0 };
+		struct capplan_render_scenario *s = &d->scenarios[d->nscenarios];
+		const char *resource;
+		long item;
+
+		s->scenario = next_string(&c);
+		s->type = next_string(&c);
+		d->nscenarios++;
+		if (!s->scenario || !s->type) {
+			PQclear(res);
+			return oom(err);
+		}
+		resource = next_text(&c);
+		item = item_of(series_ids, d->nitems, d->items, (int32_t)strtol(next_text(&c), NULL, 10),
+		               resource);
+		s->item = item < 0 ? 0 : (size_t)item;
+		s->factor = next_double(&c);
+		s->demand = next_double(&c);
+		s->capacity_needed = next_double(&c);
+		s->nodes_full_load = next_count(&c);
+		s->nodes_needed = next_count(&c);
+		s->nodes_to_add = next_count(&c);
+		s->exhausts_at = next_ms(&c);
+		if (item < 0)
+			d->nscenarios--;   /* cannot happen: a run's scenarios are of its items */
+	}
+	PQclear(res);
+	return 0;
+}
+
+#define ACCURACY_FORECAST_SQL \
+	"SELECT " MS("date_trunc('day', ts, 'UTC')") ", avg(yhat), max(yhat), min(lo80), max(hi80)," \
+	" min(lo95), max(hi95) FROM capplan.forecast_points WHERE run_id = $1::bigint" \
+	" AND series_id = $2::integer AND method = $3 AND ts <= $4::timestamptz GROUP BY 1 ORDER BY 1"
+
+#define ACCURACY_ACTUAL_SQL \
+	"SELECT " MS("date_trunc('day', ts, 'UTC')") ", avg(value), max(value), NULL, NULL, NULL, NULL" \
+	" FROM capplan.samples WHERE series_id = $1::integer AND ts >= $2::timestamptz" \
+	" AND ts <= $3::timestamptz AND value = value GROUP BY 1 ORDER BY 1"
+
+/* The newest scoring of the newest earlier run, per series of the run's items. */
+static int
+read_accuracy(struct capplan_db *db, struct capplan_review_data *d, const int32_t *series_ids,
+              struct capplan_error *err)
+{
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+	int rc = -1;
+
+	snprintf(id, sizeof(id), "%" PRId64, d->run_id);
+	res = capplan_db_query(db, "read the forecast accuracy",
+	                       "SELECT DISTINCT ON (c.series_id) c.series_id, c.run_id, " MS("r.as_of") ", "
+	                       MS("c.first_ts") ", " MS("c.last_ts") ", c.method, c.points, c.mae, c.mape,"
+	                       " c.bias, c.coverage80, c.coverage95, c.first_ts::text, c.last_ts::text"
+	                       " FROM capplan.accuracy c JOIN capplan.model_runs r ON r.id = c.run_id"
+	                       " WHERE c.evaluated_in <= $1 AND c.run_id < $1 AND c.series_id IN"
+	                       " (SELECT series_id FROM capplan.assessments WHERE run_id = $1)"
+	                       " ORDER BY c.series_id, c.run_id DESC, c.evaluated_in DESC",
+	                       1, params, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	d->accuracy = calloc((size_t)PQntuples(res) + 1, sizeof(*d->accuracy));
+	if (!d->accuracy) {
+		oom(err);
+		goto done;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct cursor c = { res, i, 0 };
+		struct capplan_render_accuracy *a = &d->accuracy[d->naccuracy];
+		const char *series = next_text(&c), *first, *last;
+		char run[24];
+		long item = item_of(series_ids, d->nitems, d->items, (int32_t)strtol(series, NULL, 10), NULL);
+
+		if (item < 0)
+			continue;
+		d->naccuracy++;
+		a->item = (size_t)item;
+		a->run_id = next_ms(&c);
+		a->forecast_as_of = next_ms(&c);
+		a->first_ts = next_ms(&c);
+		a->last_ts = next_ms(&c);
+		a->method = next_string(&c);
+		a->points = next_count(&c);
+		a->mae = next_double(&c);
+		a->mape = next_double(&c);
+		a->bias = next_double(&c);
+		a->coverage80 = next_double(&c);
+		a->coverage95 = next_double(&c);
+		first = next_text(&c);
+		last = next_text(&c);
+		if (!a->method) {
+			oom(err);
+			goto done;
+		}
+		snprintf(run, sizeof(run), "%" PRId64, a->run_id);
+		if (read_days(db, "read an earlier forecast", ACCURACY_FORECAST_SQL, 4,
+		              (const char *const[]){ run, series, a->method, last }, &a->forecast,
+		              &a->nforecast, err) < 0 ||
+		    read_days(db, "read the actuals", ACCURACY_ACTUAL_SQL, 3,
+		              (const char *const[]){ series, first, last }, &a->actual, &a->nactual, err) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	PQclear(res);
+	return rc;
+}
+
+int
+capplan_review_data_load(struct capplan_db *db, int64_t run_id, struct capplan_review_data *d,
+                         struct capplan_error *err)
+{
+	int32_t *series_ids = NULL;
+	int rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	memcpy(d->currency, "USD", 4);
+	/* one snapshot: a model run finishing meanwhile does not mix in */
+	if (capplan_db_exec(db, "begin reading", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err) < 0)
+		return -1;
+	if (find_run(db, run_id, d, err) < 0 || read_items(db, d, &series_ids, err) < 0 ||
+	    read_scenarios(db, d, series_ids, err) < 0 || read_accuracy(db, d, series_ids, err) < 0)
+		goto done;
+	quarter_of(d);
+	rc = capplan_db_commit(db, err);
+done:
+	if (rc < 0) {
+		capplan_db_rollback(db);
+		capplan_review_data_release(d);
+	}
+	free(series_ids);
+	return rc;
+}
+
+static void
+item_release(struct capplan_render_item *it)
+{
+	free(it->resource);
+	free(it->service);
+	free(it->kind);
+	free(it->unit);
+	free(it->metric);
+	free(it->labels_json);
+	free(it->labels_text);
+	free(it->method);
+	free(it->note);
+	free(it->history);
+	free(it->forecast);
+}
+
+void
+capplan_review_data_release(struct capplan_review_data *d)
+{
+	for (size_t i = 0; i < d->nitems; i++)
+		item_release(&d->items[i]);
+	free(d->items);
+	for (size_t i = 0; i < d->nscenarios; i++) {
+		free(d->scenarios[i].scenario);
+		free(d->scenarios[i].type);
+	}
+	free(d->scenarios);
+	for (size_t i = 0; i < d->naccuracy; i++) {
+		free(d->accuracy[i].method);
+		free(d->accuracy[i].forecast);
+		free(d->accuracy[i].actual);
+	}
+	free(d->accuracy);
+	free(d->version);
+	memset(d, 0, sizeof(*d));
+}
