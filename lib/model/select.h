@@ -26,7 +26,7 @@ struct capplan_method_desc {
 };
 
 struct capplan_backtest_options {
-	size_t origins;            /* at least 3 */
+	size_t origins;            /* 0: the default, 5; at least 3 */
 	size_t horizon;            /* points scored after each origin; 0: chosen from n and h */
 };
 
