@@ -105,7 +105,8 @@ derive(struct capplan_render_item *it, double current, double capacity, double p
 	it->growth_per_day = per_day;
 	it->growth_per_month = per_day * 30.4375;
 	it->growth_rate_monthly = it->growth_per_month / current;
-	if (per_day > 0) {
+	/* crossings only within the 180-day horizon, as capplan-model stores them */
+	if (per_day > 0 && (capacity - current) / per_day <= 180) {
 		it->days_to_full = (capacity - current) / per_day;
 		it->full_at = AS_OF + (int64_t)(it->days_to_full * DAY);
 		it->order_by_full = it->full_at - it->lead_time_ms;
