@@ -53,7 +53,7 @@ endif
 LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 LIB_A := $(BUILD)/libcapplan.a
-PROGRAMS := capplan-ingest capplan-model
+PROGRAMS := capplan-ingest capplan-model capplan-render
 BINS := $(PROGRAMS:%=$(OUT)/%)
 SQL := $(sort $(wildcard sql/[0-9]*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
@@ -118,7 +118,8 @@ integration-check: $(BINS) $(BUILD)/tests/integration-tests
 # memcheck over the unit tests, and over every capplan-ingest and capplan-model the
 # integration tests run
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
-	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	--suppressions=$(CURDIR)/tests/valgrind.supp
 
 valgrind-check: $(BINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests
 	$(Q)cd tests && $(VALGRIND) ../$(BUILD)/tests/unit-tests

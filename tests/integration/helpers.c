@@ -144,8 +144,9 @@ it_env_load(void)
 		snprintf(dir, sizeof(dir), "%s/bin", it_env.root);
 	snprintf(it_env.ingest, sizeof(it_env.ingest), "%s/capplan-ingest", dir);
 	snprintf(it_env.model, sizeof(it_env.model), "%s/capplan-model", dir);
-	for (int i = 0; i < 2; i++) {
-		const char *prog = i ? it_env.model : it_env.ingest;
+	snprintf(it_env.render, sizeof(it_env.render), "%s/capplan-render", dir);
+	for (int i = 0; i < 3; i++) {
+		const char *prog = i == 0 ? it_env.ingest : i == 1 ? it_env.model : it_env.render;
 
 		if (access(prog, X_OK) != 0) {
 			fprintf(stderr, "integration-tests: %s: %s (build it first: make)\n", prog,
@@ -336,11 +337,17 @@ run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t std
 	r->prog = prog;
 	while (args[nargs])
 		nargs++;
-	argv = calloc(nargs + 2 + VALGRIND_ARGS, sizeof(*argv));
+	argv = calloc(nargs + 3 + VALGRIND_ARGS, sizeof(*argv));
 	IT_REQUIRE(argv != NULL, "out of memory");
-	if (it_env.valgrind)
+	if (it_env.valgrind) {
+		char supp[IT_PATH_MAX + 32];
+
 		for (size_t i = 0; i < VALGRIND_ARGS; i++)
 			argv[nprefix++] = strdup(valgrind_argv[i]);
+		/* fontconfig's caches (capplan-render): tests/valgrind.supp says why */
+		snprintf(supp, sizeof(supp), "--suppressions=%s/tests/valgrind.supp", it_env.root);
+		argv[nprefix++] = strdup(supp);
+	}
 	argv[nprefix] = strdup(prog);
 	for (size_t i = 0; i < nargs; i++)
 		argv[nprefix + 1 + i] = strdup(args[i]);
@@ -457,18 +464,19 @@ it_model_argv(struct it_run *r, const char *const *args)
 }
 
 int
-it_model_list(struct it_run *r, ...)
+it_program_list(struct it_run *r, const char *program, ...)
 {
 	const char *args[64];
 	size_t n = 0;
 	va_list ap;
 
-	va_start(ap, r);
+	va_start(ap, program);
 	while (n + 1 < sizeof(args) / sizeof(args[0]) && (args[n] = va_arg(ap, const char *)) != NULL)
 		n++;
 	va_end(ap);
 	args[n] = NULL;
-	return it_model_argv(r, args);
+	run_start(r, program, NULL, 0, args);
+	return it_ingest_wait(r);
 }
 
 void

@@ -29,6 +29,7 @@ struct it_env {
 	char root[IT_PATH_MAX];        /* the source tree (holds sql/ and tests/integration/fixtures/) */
 	char ingest[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-ingest */
 	char model[IT_PATH_MAX];       /* $CAPPLAN_BIN_DIR/capplan-model */
+	char render[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-render */
 	int valgrind;                  /* CAPPLAN_TEST_VALGRIND=1: run it under valgrind memcheck */
 };
 
@@ -103,8 +104,10 @@ void it_run_free(struct it_run *r);
 /* The same for capplan-model: it_model(&r, "--db", db->conninfo, "--horizon", "7d"). */
 int it_model_start(struct it_run *r, const char *const *args);
 int it_model_argv(struct it_run *r, const char *const *args);
-int it_model_list(struct it_run *r, ...);
-#define it_model(r, ...) it_model_list(r, __VA_ARGS__, (const char *)NULL)
+/* Run one of the programs (it_env.model, it_env.render) with a NULL-terminated list of arguments. */
+int it_program_list(struct it_run *r, const char *program, ...);
+#define it_model(r, ...) it_program_list(r, it_env.model, __VA_ARGS__, (const char *)NULL)
+#define it_render(r, ...) it_program_list(r, it_env.render, __VA_ARGS__, (const char *)NULL)
 
 /* Line n (0-based) of text, without its line end, into buf; "" when there is none. */
 const char *it_line(const char *text, int n, char *buf, size_t bufsz);
@@ -184,5 +187,6 @@ int it_register_prometheus(void);
 int it_register_http_failures(void);
 int it_register_model(void);
 int it_register_plan(void);
+int it_register_render(void);
 
 #endif

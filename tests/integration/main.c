@@ -30,6 +30,7 @@ static const struct {
 	{ "050 http failures", it_register_http_failures },
 	{ "060 model", it_register_model },
 	{ "070 plan", it_register_plan },
+	{ "080 render", it_register_render },
 };
 
 /* Deactivate what the command line does not name ("SUITE" or "SUITE/TEST"). */

@@ -105,6 +105,7 @@ derive(struct capplan_render_item *it, double current, double capacity, double p
 	it->growth_per_day = per_day;
 	it->growth_per_month = per_day * 30.4375;
 	it->growth_rate_monthly = it->growth_per_month / current;
+	it->forecast_peak = current + (per_day > 0 ? per_day * 180 : 0);
 	/* crossings only within the 180-day horizon, as capplan-model stores them */
 	if (per_day > 0 && (capacity - current) / per_day <= 180) {
 		it->days_to_full = (capacity - current) / per_day;

@@ -25,6 +25,9 @@ int register_plan_config_suite(void);
 int register_plan_assess_suite(void);
 int register_plan_sizing_suite(void);
 int register_plan_review_suite(void);
+int register_render_xlsx_suite(void);
+int register_render_textfile_suite(void);
+int register_render_pdf_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

@@ -37,6 +37,9 @@ static const struct {
 	{ "plan_assess", register_plan_assess_suite },
 	{ "plan_sizing", register_plan_sizing_suite },
 	{ "plan_review", register_plan_review_suite },
+	{ "render_xlsx", register_render_xlsx_suite },
+	{ "render_textfile", register_render_textfile_suite },
+	{ "render_pdf", register_render_pdf_suite },
 };
 
 static int

@@ -1,0 +1,449 @@
+/*
+ * tests/integration/080_render.c: the review packet from a seeded database.
+ *
+ * A plan over the real Prometheus's history (validator disks made to cross
+ * every level, one volume whose labels hold a comma, quotes, a backslash, a
+ * newline, non-ASCII text, SQL and a leading '='), ingested and modelled
+ * twice (a month apart, so that forecast-vs-actual has something to show),
+ * then rendered.  Each output is checked by an independent reader: poppler
+ * for the PDF, promtool for the feed and the rules, openpyxl and LibreOffice
+ * for the workbook, libcsv for the summary.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <cairo.h>
+#include <csv.h>
+
+#include "helpers.h"
+
+static const char plan_text[] =
+	"version: 1\n"
+	"prometheus: {url: %s, step: 1h}\n"
+	"history: 60d\n"
+	"horizon: 90d\n"
+	"drivers:\n"
+	"  - name: deployments\n"
+	"    query: 'sum(deployments_active)'\n"
+	"    metric: deployments_total\n"
+	"resources:\n"
+	"  - name: data-disks\n"
+	"    service: validator\n"
+	"    kind: disk\n"
+	"    unit: bytes\n"
+	"    usage: 'node_filesystem_size_bytes - node_filesystem_avail_bytes'\n"
+	"    metric: disk_used_bytes\n"
+	"    capacity: 'node_filesystem_size_bytes'\n"
+	"    nodes: 2\n"
+	"    unit_cost: 40\n"
+	"    lead_time: 8w\n"
+	"  - name: odd-volume\n"
+	"    service: validator\n"
+	"    kind: disk\n"
+	"    unit: bytes\n"
+	"    usage: 'node_filesystem_avail_bytes{note!=\"\"}'\n"
+	"    metric: odd_volume_free_bytes\n"
+	"    capacity: 2TiB\n"
+	"  - name: api-requests\n"
+	"    service: api\n"
+	"    kind: api_requests\n"
+	"    unit: requests_per_second\n"
+	"    usage: 'sum(http_requests_per_second)'\n"
+	"    metric: api_requests_per_second\n"
+	"    nodes: 4\n"
+	"    node_capacity: 1000\n"
+	"    unit_cost: 280\n"
+	"    drivers: [deployments]\n"
+	"scenarios:\n"
+	"  - name: mainnet launch\n"
+	"    type: multiplier\n"
+	"    start: 2025-12-15\n"
+	"    multipliers: {deployments: 10}\n"
+	"  - name: organic growth\n"
+	"    type: growth\n"
+	"    monthly: 10%%\n";
+
+/* The seeded database, made once for the suite. */
+static struct it_db *render_db;
+static char out_dir[IT_PATH_MAX];
+
+static int
+run_shell(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static struct it_db *
+seeded(void)
+{
+	const char *plan = it_tmp_path(".yml");
+	char text[4096], end[32], month_ago[32];
+	struct it_run r;
+	int len;
+
+	if (render_db)
+		return render_db;
+	render_db = it_db_new();
+	len = snprintf(text, sizeof(text), plan_text, it_env.prom);
+	it_write_file(plan, text, (size_t)len);
+	snprintf(end, sizeof(end), "%lld", it_env.history_end);
+	snprintf(month_ago, sizeof(month_ago), "%lld", it_env.history_end - 30 * 86400LL);
+	it_ingest(&r, "--db", render_db->conninfo, "--config", plan, "--end", end, "--quiet");
+	IT_REQUIRE(r.status == 0, "ingest: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+	it_model(&r, "--db", render_db->conninfo, "--config", plan, "--as-of", month_ago, "--quiet");
+	IT_REQUIRE(r.status == 0, "model a month ago: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+	it_model(&r, "--db", render_db->conninfo, "--config", plan, "--as-of", end, "--quiet");
+	IT_REQUIRE(r.status == 0, "model now: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+	snprintf(out_dir, sizeof(out_dir), "%s/packet", it_env.tmp);
+	it_render(&r, "--db", render_db->conninfo, "--out", out_dir);
+	IT_REQUIRE(r.status == 0, "render: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+	return render_db;
+}
+
+/* The output of a command, whole. */
+static char *
+capture(const char *cmd)
+{
+	const char *path = it_tmp_path(".out");
+	char full[2 * IT_PATH_MAX];
+
+	snprintf(full, sizeof(full), "%s > '%s' 2>&1", cmd, path);
+	if (run_shell(full) != 0)
+		return NULL;
+	return it_read_file(path, NULL);
+}
+
+static void
+test_files(void)
+{
+	static const char *const names[] = { "capacity-review.pdf", "capacity-budget.xlsx", "capplan.prom",
+	                                     "capacity-alerts.yml", "summary.csv" };
+	DIR *dir;
+	struct dirent *e;
+	int found = 0, hidden = 0;
+
+	seeded();
+	dir = opendir(out_dir);
+	IT_REQUIRE(dir != NULL, "%s", out_dir);
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			hidden++;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			found += strcmp(e->d_name, names[i]) == 0;
+	}
+	closedir(dir);
+	IT_CHECK(found == 5, "the five outputs: %d", found);
+	IT_CHECK(hidden == 0, "no temporary file left behind: %d", hidden);
+}
+
+static void
+test_pdf(void)
+{
+	struct it_db *db = seeded();
+	char cmd[2 * IT_PATH_MAX], *info, *fonts, *text, *p;
+	long long items = it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment", 0, NULL);
+	int pages = 0;
+
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s/capacity-review.pdf'", out_dir);
+	info = capture(cmd);
+	IT_REQUIRE(info != NULL, "pdfinfo");
+	p = strstr(info, "\nPages:");
+	IT_REQUIRE(p != NULL, "pdfinfo pages:\n%s", info);
+	pages = atoi(p + 7);
+	/* cover, summary, gauges, a chart per series, exhaustion, headroom, accuracy, scenarios, cost */
+	IT_CHECK(pages >= items + 6, "%d pages for %lld series", pages, items);
+	IT_CHECK(strstr(info, "595.") != NULL && strstr(info, "841.") != NULL, "A4:\n%s", info);
+	free(info);
+
+	snprintf(cmd, sizeof(cmd), "pdffonts '%s/capacity-review.pdf'", out_dir);
+	fonts = capture(cmd);
+	IT_REQUIRE(fonts != NULL, "pdffonts");
+	{
+		int lines = 0, embedded = 0;
+		char *save = NULL, *line;
+
+		for (line = strtok_r(fonts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (it_starts_with(line, "name") || it_starts_with(line, "----"))
+				continue;
+			lines++;
+			/* the columns: name type encoding emb sub uni object ID */
+			embedded += strstr(line, " yes yes ") != NULL || strstr(line, " yes no ") != NULL;
+		}
+		IT_CHECK(lines > 0 && embedded == lines, "every font embedded: %d of %d", embedded, lines);
+	}
+	free(fonts);
+
+	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s/capacity-review.pdf' -", out_dir);
+	text = capture(cmd);
+	IT_REQUIRE(text != NULL, "pdftotext");
+	IT_CHECK(strstr(text, "data-disks") && strstr(text, "odd-volume") && strstr(text, "api-requests"),
+	         "every resource name in the text");
+	IT_CHECK(strstr(text, "emergency") && strstr(text, "critical") && strstr(text, "warning") &&
+	         strstr(text, "healthy"), "every level in the text");
+	IT_CHECK(strstr(text, "donn\xc3\xa9" "es") != NULL, "the non-ASCII label value drawn as text");
+	IT_CHECK(strstr(text, "DROP TABLE") != NULL, "the SQL label value drawn as text");
+	free(text);
+}
+
+/* Share of pixels that are not white in a PNG: a page with a chart has plenty. */
+static double
+ink(const char *png)
+{
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	int w, h, stride;
+	unsigned char *data;
+	long long inked = 0;
+
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(s);
+		return -1;
+	}
+	w = cairo_image_surface_get_width(s);
+	h = cairo_image_surface_get_height(s);
+	stride = cairo_image_surface_get_stride(s);
+	data = cairo_image_surface_get_data(s);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			const unsigned char *px = data + y * stride + 4 * x;
+
+			inked += px[0] < 235 || px[1] < 235 || px[2] < 235;
+		}
+	cairo_surface_destroy(s);
+	return (double)inked / ((double)w * h);
+}
+
+static void
+test_pdf_pages_not_blank(void)
+{
+	char cmd[2 * IT_PATH_MAX], png[IT_PATH_MAX];
+	int pages = 0, blank = 0;
+
+	seeded();
+	snprintf(cmd, sizeof(cmd), "pdftoppm -r 30 -png '%s/capacity-review.pdf' '%s/page'", out_dir,
+	         it_env.tmp);
+	IT_REQUIRE(run_shell(cmd) == 0, "%s", cmd);
+	for (int i = 1; i < 1000; i++) {
+		double share;
+
+		snprintf(png, sizeof(png), "%s/page-%02d.png", it_env.tmp, i);
+		if (access(png, R_OK) != 0) {
+			snprintf(png, sizeof(png), "%s/page-%03d.png", it_env.tmp, i);
+			if (access(png, R_OK) != 0)
+				break;
+		}
+		pages++;
+		share = ink(png);
+		IT_CHECK(share > 0.005, "page %d has ink: %.4f", i, share);
+		blank += share <= 0.005;
+	}
+	IT_CHECK(pages > 5 && blank == 0, "%d pages rasterised, %d blank", pages, blank);
+}
+
+static void
+test_prometheus_files(void)
+{
+	char cmd[2 * IT_PATH_MAX], *out;
+
+	seeded();
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s/capplan.prom'", out_dir);
+	out = capture(cmd);
+	IT_CHECK(out != NULL && out[0] == '\0', "promtool check metrics: %s", out ? out : "failed");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "promtool check rules '%s/capacity-alerts.yml'", out_dir);
+	out = capture(cmd);
+	IT_CHECK(out != NULL && strstr(out, "SUCCESS") != NULL, "promtool check rules: %s", out ? out : "failed");
+	free(out);
+	/* the odd volume's labels, escaped as the exposition format says, in one line */
+	snprintf(cmd, sizeof(cmd), "grep -c 'instance=\"weird, \\\\\"quoted\\\\\" \\\\\\\\ host\"' '%s/capplan.prom'",
+	         out_dir);
+	out = capture(cmd);
+	IT_CHECK(out != NULL && atoi(out) > 0, "the awkward labels escaped in capplan.prom: %s", out ? out : "");
+	free(out);
+}
+
+/* summary.csv: one row per assessed series, the awkward labels back as stored. */
+struct csv_count {
+	int field, row;
+	int rows, awkward;
+	char *labels;
+};
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct csv_count *c = data;
+
+	if (c->row > 0 && c->field == 5 && len == strlen(c->labels) && memcmp(s, c->labels, len) == 0)
+		c->awkward++;
+	c->field++;
+}
+
+static void
+on_row(int ch, void *data)
+{
+	struct csv_count *c = data;
+
+	(void)ch;
+	c->rows++;
+	c->row++;
+	c->field = 0;
+}
+
+static void
+test_summary_csv(void)
+{
+	struct it_db *db = seeded();
+	char path[IT_PATH_MAX];
+	size_t len;
+	char *csv_text;
+	struct csv_parser p;
+	struct csv_count c = { 0, 0, 0, 0, NULL };
+	long long items = it_count(db->conn, "SELECT count(*) FROM capplan.latest_assessment", 0, NULL);
+
+	c.labels = it_scalar(db->conn, "SELECT labels::text FROM capplan.latest_assessment"
+	                     " WHERE resource = 'odd-volume'", 0, NULL);
+	IT_REQUIRE(c.labels != NULL, "the odd volume's labels");
+	snprintf(path, sizeof(path), "%s/summary.csv", out_dir);
+	csv_text = it_read_file(path, &len);
+	IT_REQUIRE(csv_text != NULL, "%s", path);
+	IT_REQUIRE(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) == 0, "csv_init");
+	IT_CHECK(csv_parse(&p, csv_text, len, on_field, on_row, &c) == len, "summary.csv parses");
+	csv_fini(&p, on_field, on_row, &c);
+	csv_free(&p);
+	IT_CHECK(c.rows == items + 1, "a header and %lld rows: %d", items, c.rows);
+	IT_CHECK(c.awkward == 1, "the awkward labels exactly as stored: %d", c.awkward);
+	free(csv_text);
+	free(c.labels);
+}
+
+/* ---- the workbook ---- */
+
+/* The Budget sheet's "total" row, as LibreOffice recalculated it. */
+struct totals {
+	int field, in_total;
+	double cost[3];            /* now, the quarter under way, the next */
+	int found;
+};
+
+static void
+total_field(void *s, size_t len, void *data)
+{
+	struct totals *t = data;
+	char buf[64];
+
+	if (t->field == 0)
+		t->in_total = len == 5 && memcmp(s, "total", 5) == 0;
+	if (t->in_total && t->field >= 11 && t->field <= 13 && len < sizeof(buf)) {
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		t->cost[t->field - 11] = strtod(buf, NULL);
+		t->found++;
+	}
+	t->field++;
+}
+
+static void
+total_row(int ch, void *data)
+{
+	struct totals *t = data;
+
+	(void)ch;
+	t->field = 0;
+	t->in_total = 0;
+}
+
+static void
+test_workbook(void)
+{
+	struct it_db *db = seeded();
+	char cmd[4 * IT_PATH_MAX], dir[IT_PATH_MAX], path[IT_PATH_MAX];
+	const char *want[3] = { "cost_quarter_current", "cost_quarter1", "cost_quarter2" };
+	struct totals t = { 0, 0, { 0, 0, 0 }, 0 };
+	struct csv_parser p;
+	char *text, *out;
+	size_t len;
+
+	/* an independent reader: openpyxl opens it, the awkward labels are a string cell */
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 -c 'import openpyxl, sys\n"
+	         "wb = openpyxl.load_workbook(sys.argv[1])\n"
+	         "ws = wb[\"Budget\"]\n"
+	         "cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and \"donn\" in c.value]\n"
+	         "assert cells and all(c.data_type == \"s\" for c in cells), cells\n"
+	         "assert any(\"mountpoint=\\\"=/mnt/donn\u00e9es\\\"\" in c.value for c in cells), [c.value for c in cells]\n"
+	         "print(\"ok\", wb.sheetnames)' '%s/capacity-budget.xlsx'", out_dir);
+	out = capture(cmd);
+	IT_CHECK(out != NULL && it_starts_with(out, "ok"), "openpyxl: %s", out ? out : "failed");
+	free(out);
+
+	/* LibreOffice recalculates every formula (a private profile that says so) */
+	snprintf(dir, sizeof(dir), "%s/lo", it_env.tmp);
+	snprintf(cmd, sizeof(cmd),
+	         "mkdir -p '%s/profile/user' && printf '%%s' '<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	         "<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">"
+	         "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\">"
+	         "<value>0</value></prop></item></oor:items>' > '%s/profile/user/registrymodifications.xcu' &&"
+	         " HOME='%s' timeout 300 soffice -env:UserInstallation=file://%s/profile --headless --norestore"
+	         " --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'"
+	         " --outdir '%s' '%s/capacity-budget.xlsx' > '%s/soffice.log' 2>&1",
+	         dir, dir, dir, dir, dir, out_dir, dir);
+	IT_REQUIRE(run_shell(cmd) == 0, "soffice (scripts/install-deps installs libreoffice-calc-nogui)");
+	snprintf(path, sizeof(path), "%s/capacity-budget-Budget.csv", dir);
+	text = it_read_file(path, &len);
+	IT_REQUIRE(text != NULL, "%s", path);
+	IT_REQUIRE(csv_init(&p, 0) == 0, "csv_init");
+	csv_parse(&p, text, len, total_field, total_row, &t);
+	csv_fini(&p, total_field, total_row, &t);
+	csv_free(&p);
+	free(text);
+	IT_REQUIRE(t.found == 3, "the total row's three costs: %d", t.found);
+	for (int k = 0; k < 3; k++) {
+		char sql[256], *db_total;
+		double v;
+
+		snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM capplan.latest_assessment", want[k]);
+		db_total = it_scalar(db->conn, sql, 0, NULL);
+		IT_REQUIRE(db_total != NULL, "%s", sql);
+		v = strtod(db_total, NULL);
+		IT_CHECK(v > 0 && fabs(t.cost[k] - v) <= 1e-9 * v, "%s: the workbook's total %.2f, the database's %s",
+		         want[k], t.cost[k], db_total);
+		free(db_total);
+	}
+}
+
+/* The seeded database lives for the whole suite (seeding takes a while): dropped at its end. */
+static int
+suite_cleanup(void)
+{
+	it_teardown();
+	render_db = NULL;
+	return 0;
+}
+
+int
+it_register_render(void)
+{
+	CU_pSuite s = CU_add_suite("080 render", NULL, suite_cleanup);
+
+	if (!s ||
+	    !CU_add_test(s, "the five files, nothing half-written", test_files) ||
+	    !CU_add_test(s, "the PDF: pages, fonts, text", test_pdf) ||
+	    !CU_add_test(s, "the PDF: no blank page", test_pdf_pages_not_blank) ||
+	    !CU_add_test(s, "capplan.prom and the rules pass promtool", test_prometheus_files) ||
+	    !CU_add_test(s, "summary.csv", test_summary_csv) ||
+	    !CU_add_test(s, "the workbook: openpyxl, and LibreOffice's totals are the database's",
+	                 test_workbook))
+		return -1;
+	return 0;
+}
