@@ -94,6 +94,22 @@ stretch(const double *yhat, double *lo, double *hi, size_t h, double scale)
 }
 
 /*
+ * The two levels are calibrated apart, each on its own quantile; where the
+ * 80% interval came out wider than the 95% one, the 95% one takes its bound:
+ * an interval of higher confidence never excludes what a lower one includes.
+ */
+static void
+keep_nested(struct capplan_forecast *f)
+{
+	for (size_t i = 0; i < f->h; i++) {
+		if (f->lo80[i] < f->lo95[i])
+			f->lo95[i] = f->lo80[i];
+		if (f->hi80[i] > f->hi95[i])
+			f->hi95[i] = f->hi80[i];
+	}
+}
+
+/*
  * Score one method at the given origins.  The origins lie hb apart, the last
  * one leaving exactly hb points to score, so that the scored windows do not
  * overlap: overlapping windows see one stretch of the history several times
@@ -195,6 +211,7 @@ capplan_select(const struct capplan_fit_input *in, size_t h,
 		r->ok = 1;
 		stretch(r->forecast.yhat, r->forecast.lo80, r->forecast.hi80, r->forecast.h, r->scale80);
 		stretch(r->forecast.yhat, r->forecast.lo95, r->forecast.hi95, r->forecast.h, r->scale95);
+		keep_nested(&r->forecast);
 		if (!isnan(r->mase) && (*chosen < 0 || r->mase < results[*chosen].mase))
 			*chosen = (int)i;
 	}

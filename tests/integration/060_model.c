@@ -215,9 +215,9 @@ check_run(struct it_db *db, long long run, const char *as_of, int with_short)
 	         "the chosen method has the lowest MASE of its series (or none has one, and it is the naive)");
 	IT_CHECK(run_count(db, run, as_of,
 	                   "SELECT count(*) FROM capplan.model_fits WHERE run_id = $1 AND status = 'ok'"
-	                   " AND mase IS NOT NULL AND (origins < 1 OR origins > 3 OR coverage80 IS NULL"
+	                   " AND mase IS NOT NULL AND (origins < 1 OR origins > 5 OR coverage80 IS NULL"
 	                   " OR coverage95 < coverage80 - 1e-12) AND $2::bigint > 0") == 0,
-	         "scores come from 1 to 3 origins, with coverages");
+	         "scores come from 1 to 5 origins, with coverages");
 	IT_CHECK(run_count(db, run, as_of,
 	                   "SELECT count(*) FROM capplan.model_fits WHERE run_id = $1 AND step_ms = 3600000"
 	                   " AND (points = " "720" " OR (points < 10 AND status = 'skipped'"
