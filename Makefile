@@ -131,8 +131,9 @@ asan:
 asan-check:
 	$(MAKE) SANITIZE=address,undefined check
 
-# The shell scripts (scripts/model-fixtures/ holds the Python fixture generators).
-SHELL_SCRIPTS := $(shell find scripts -maxdepth 1 -type f) tests/run-integration .ci/run
+# The shell scripts: what scripts/ holds but the Python beside them (bench-*.py; the fixture
+# generators are in scripts/model-fixtures/).
+SHELL_SCRIPTS := $(shell find scripts -maxdepth 1 -type f ! -name '*.py') tests/run-integration .ci/run
 
 lint:
 	$(Q)shellcheck $(SHELL_SCRIPTS) && echo "shellcheck: scripts clean"
