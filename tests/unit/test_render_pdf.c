@@ -27,6 +27,7 @@
 #include "render/chart.h"
 #include "render/pdf_packet.h"
 #include "render_fixture.h"
+#include "scratch.h"
 #include "suites.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
@@ -36,52 +37,6 @@
 #define DAY INT64_C(86400000)
 
 /* ---- helpers ---- */
-
-static char *
-joinf(const char *a, const char *b)
-{
-	struct capplan_strbuf sb = CAPPLAN_STRBUF_INIT;
-
-	if (capplan_strbuf_appendf(&sb, "%s/%s", a, b) < 0)
-		abort();
-	return sb.data;
-}
-
-/* A fresh folder under $TMPDIR (or /tmp); malloc'd. */
-static char *
-make_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *dir = joinf(base && *base ? base : "/tmp", "capplan-pdf-XXXXXX");
-
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-/* Remove a folder and the files in it (no subfolders are made here). */
-static void
-remove_tree(const char *dir)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-
-	if (dp) {
-		while ((e = readdir(dp)) != NULL) {
-			char *p;
-
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			p = joinf(dir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(dp);
-	}
-	rmdir(dir);
-}
 
 /* The whole of a file, NUL-terminated (NULL when unreadable); *len its size. */
 static char *
@@ -138,7 +93,7 @@ run(const char *const argv[], const char *out)
 static char *
 tool_output(const char *dir, const char *const argv[])
 {
-	char *out = joinf(dir, "tool-output.txt"), *text = NULL;
+	char *out = scratch_join(dir, "tool-output.txt"), *text = NULL;
 
 	if (run(argv, out) == 0)
 		text = slurp(out, NULL);
@@ -451,7 +406,7 @@ raster_stats(const char *png, struct raster *r)
 static int
 write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, bool raster)
 {
-	char *dir = make_tmpdir(), *pdf, *text;
+	char *dir = scratch_dir("capplan-pdf"), *pdf, *text;
 	struct capplan_error err;
 	int pages, bad = 0, nfonts;
 	double w = 0, h = 0;
@@ -461,7 +416,7 @@ write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, b
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	capplan_error_clear(&err);
-	pdf = joinf(dir, CAPPLAN_PDF_PACKET_NAME);
+	pdf = scratch_join(dir, CAPPLAN_PDF_PACKET_NAME);
 	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(d, dir, paper, &err), 0);
 
 	/* one file, no temporary left behind */
@@ -502,7 +457,7 @@ write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, b
 	free(text);
 
 	if (raster && pages > 0) {
-		char *prefix = joinf(dir, "page");
+		char *prefix = scratch_join(dir, "page");
 		const char *argv[] = { "pdftoppm", "-r", "40", "-png", pdf, prefix, NULL };
 
 		CU_ASSERT_EQUAL_FATAL(run(argv, NULL), 0);
@@ -513,7 +468,7 @@ write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, b
 
 			/* pdftoppm pads the page number to the width of the last one */
 			snprintf(name, sizeof(name), "page-%0*d.png", pages >= 100 ? 3 : pages >= 10 ? 2 : 1, p);
-			png = joinf(dir, name);
+			png = scratch_join(dir, name);
 			CU_ASSERT_EQUAL(raster_stats(png, &r), 0);
 			/* every page has ink; chart pages (3 on) plenty of it */
 			CU_ASSERT(r.variance > 0.002);
@@ -523,7 +478,7 @@ write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, b
 		free(prefix);
 	}
 	free(pdf);
-	remove_tree(dir);
+	scratch_remove(dir);
 	free(dir);
 	return pages;
 }
@@ -861,7 +816,7 @@ test_packet_empty(void)
 {
 	struct capplan_review_data d;
 	struct capplan_error err;
-	char *dir = make_tmpdir(), *pdf;
+	char *dir = scratch_dir("capplan-pdf"), *pdf;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	memset(&d, 0, sizeof(d));
@@ -875,12 +830,12 @@ test_packet_empty(void)
 	d.version = dup_or_die("0.1.0");
 	capplan_error_clear(&err);
 	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(&d, dir, CAPPLAN_PAPER_A4, &err), 0);
-	pdf = joinf(dir, CAPPLAN_PDF_PACKET_NAME);
+	pdf = scratch_join(dir, CAPPLAN_PDF_PACKET_NAME);
 	/* the cover and one page of each of the seven sections but the series */
 	CU_ASSERT_EQUAL(pdf_pages(dir, pdf, NULL, NULL), 8);
 	CU_ASSERT_EQUAL(expected_pages(&d), 8);
 	free(pdf);
-	remove_tree(dir);
+	scratch_remove(dir);
 	free(dir);
 	capplan_review_data_release(&d);
 }

@@ -24,6 +24,7 @@
 
 #include "render/xlsx_budget.h"
 #include "render_fixture.h"
+#include "scratch.h"
 #include "suites.h"
 #include "util/strbuf.h"
 
@@ -32,30 +33,6 @@
 #define MEMORY_COST 500.0           /* its unit cost after the edit (310 before) */
 
 /* ---- helpers ---- */
-
-static char *
-joinf(const char *a, const char *b)
-{
-	struct capplan_strbuf sb = CAPPLAN_STRBUF_INIT;
-
-	if (capplan_strbuf_appendf(&sb, "%s/%s", a, b) < 0)
-		abort();
-	return sb.data;
-}
-
-/* A fresh folder under $TMPDIR (or /tmp); malloc'd. */
-static char *
-make_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *dir = joinf(base && *base ? base : "/tmp", "capplan-xlsx-XXXXXX");
-
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
 
 /*
  * Run argv (no shell; argv[0] looked up in PATH), its output appended to log,
@@ -103,18 +80,6 @@ run(const char *const argv[], const char *home, const char *log)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void
-remove_tree(char *dir)
-{
-	const char *argv[] = { "rm", "-rf", dir, NULL };
-
-	if (dir && !getenv("CAPPLAN_TEST_KEEP"))
-		(void)run(argv, NULL, NULL);
-	else if (dir)
-		fprintf(stderr, "\n  kept %s\n", dir);
-	free(dir);
-}
-
 /* Print a child's log (when it failed). */
 static void
 show_log(const char *log)
@@ -133,7 +98,7 @@ show_log(const char *log)
 static char *
 script_path(void)
 {
-	return joinf(capplan_test_fixtures, "../unit/xlsx_check.py");
+	return scratch_join(capplan_test_fixtures, "../unit/xlsx_check.py");
 }
 
 static void
@@ -316,7 +281,7 @@ test_workbook_read_back(void)
 {
 	struct capplan_review_data d;
 	struct capplan_error err;
-	char *dir = make_tmpdir(), *file = NULL, *script = script_path(), *log = NULL;
+	char *dir = scratch_dir("capplan-xlsx"), *file = NULL, *script = script_path(), *log = NULL;
 	char totals[128], *longest = NULL, *expected_longest = NULL;
 	double t[3];
 	int rc;
@@ -351,8 +316,8 @@ test_workbook_read_back(void)
 		fprintf(stderr, "\n%s\n", err.msg);
 	/* the workbook alone: the temporary file was renamed */
 	CU_ASSERT_EQUAL(count_files(dir), 1);
-	file = joinf(dir, CAPPLAN_XLSX_BUDGET_NAME);
-	log = joinf(dir, "check.log");
+	file = scratch_join(dir, CAPPLAN_XLSX_BUDGET_NAME);
+	log = scratch_join(dir, "check.log");
 	{
 		const char *argv[] = {
 			PYTHON, script, "check", file,
@@ -389,7 +354,8 @@ test_workbook_read_back(void)
 	free(log);
 	free(script);
 	capplan_review_data_release(&d);
-	remove_tree(dir);
+	scratch_remove(dir);
+	free(dir);
 }
 
 static char *
@@ -404,7 +370,7 @@ find_in_path(const char *name)
 	if (!copy)
 		abort();
 	for (char *p = strtok_r(copy, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
-		char *f = joinf(*p ? p : ".", name);
+		char *f = scratch_join(*p ? p : ".", name);
 
 		if (access(f, X_OK) == 0)
 			found = f;
@@ -419,8 +385,8 @@ find_in_path(const char *name)
 static int
 write_profile(const char *profile)
 {
-	char *user = joinf(profile, "user");
-	char *xcu = joinf(user, "registrymodifications.xcu");
+	char *user = scratch_join(profile, "user");
+	char *xcu = scratch_join(user, "registrymodifications.xcu");
 	FILE *fp;
 	int rc = -1;
 
@@ -449,7 +415,7 @@ test_recalculated_by_libreoffice(void)
 {
 	struct capplan_review_data d;
 	struct capplan_error err;
-	char *dir = make_tmpdir(), *soffice = find_in_path("soffice");
+	char *dir = scratch_dir("capplan-xlsx"), *soffice = find_in_path("soffice");
 	char *file = NULL, *edited = NULL, *out = NULL, *profile = NULL, *profile_url = NULL;
 	char *home = NULL, *log = NULL, *script = script_path(), *csv[2] = { NULL, NULL };
 	char row[16], cost[32];
@@ -464,7 +430,8 @@ test_recalculated_by_libreoffice(void)
 	if (!soffice) {
 		CU_FAIL("soffice not found: scripts/install-deps installs libreoffice-calc-nogui");
 		free(script);
-		remove_tree(dir);
+		scratch_remove(dir);
+		free(dir);
 		return;
 	}
 	render_fixture_build(&d);
@@ -474,12 +441,12 @@ test_recalculated_by_libreoffice(void)
 	delta = (MEMORY_COST - d.items[1].unit_cost) * 3;
 	CU_ASSERT_EQUAL_FATAL(capplan_xlsx_budget_write(&d, dir, &err), 0);
 
-	file = joinf(dir, CAPPLAN_XLSX_BUDGET_NAME);
-	edited = joinf(dir, "edited.xlsx");
-	out = joinf(dir, "csv");
-	profile = joinf(dir, "lo-profile");
-	home = joinf(dir, "home");
-	log = joinf(dir, "soffice.log");
+	file = scratch_join(dir, CAPPLAN_XLSX_BUDGET_NAME);
+	edited = scratch_join(dir, "edited.xlsx");
+	out = scratch_join(dir, "csv");
+	profile = scratch_join(dir, "lo-profile");
+	home = scratch_join(dir, "home");
+	log = scratch_join(dir, "soffice.log");
 	CU_ASSERT_EQUAL_FATAL(mkdir(home, 0700), 0);
 	CU_ASSERT_EQUAL_FATAL(write_profile(profile), 0);
 	{
@@ -510,8 +477,8 @@ test_recalculated_by_libreoffice(void)
 		rc = run(argv, home, log);
 		CU_ASSERT_EQUAL(rc, 0);
 	}
-	csv[0] = joinf(out, "capacity-budget-Budget.csv");
-	csv[1] = joinf(out, "edited-Budget.csv");
+	csv[0] = scratch_join(out, "capacity-budget-Budget.csv");
+	csv[1] = scratch_join(out, "edited-Budget.csv");
 	for (int k = 0; k < 2; k++) {
 		rc = csv_sheet_read(csv[k], &s[k]);
 		CU_ASSERT_EQUAL(rc, 0);
@@ -569,7 +536,8 @@ out:
 	free(script);
 	free(soffice);
 	capplan_review_data_release(&d);
-	remove_tree(dir);
+	scratch_remove(dir);
+	free(dir);
 }
 
 /* A review without resources, and a currency that is not a code: a workbook still. */
@@ -578,7 +546,7 @@ test_empty_review(void)
 {
 	struct capplan_review_data d;
 	struct capplan_error err;
-	char *dir = make_tmpdir(), *file, *script = script_path(), *log;
+	char *dir = scratch_dir("capplan-xlsx"), *file, *script = script_path(), *log;
 	int rc;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -587,8 +555,8 @@ test_empty_review(void)
 	d.year = 2026;
 	d.quarter = 4;
 	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, &err), 0);
-	file = joinf(dir, CAPPLAN_XLSX_BUDGET_NAME);
-	log = joinf(dir, "check.log");
+	file = scratch_join(dir, CAPPLAN_XLSX_BUDGET_NAME);
+	log = scratch_join(dir, "check.log");
 	{
 		const char *argv[] = { PYTHON, script, "sheets", file, NULL };
 
@@ -600,7 +568,8 @@ test_empty_review(void)
 	free(file);
 	free(log);
 	free(script);
-	remove_tree(dir);
+	scratch_remove(dir);
+	free(dir);
 }
 
 /* Failures leave nothing behind and say where. */
@@ -609,11 +578,11 @@ test_failures(void)
 {
 	struct capplan_review_data d;
 	struct capplan_error err;
-	char *dir = make_tmpdir(), *missing;
+	char *dir = scratch_dir("capplan-xlsx"), *missing;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	render_fixture_build(&d);
-	missing = joinf(dir, "no/such/folder");
+	missing = scratch_join(dir, "no/such/folder");
 
 	capplan_error_clear(&err);
 	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, missing, &err), -1);
@@ -630,7 +599,8 @@ test_failures(void)
 
 	free(missing);
 	capplan_review_data_release(&d);
-	remove_tree(dir);
+	scratch_remove(dir);
+	free(dir);
 }
 
 int
