@@ -97,18 +97,14 @@ usage(void)
 static int
 usage_error(struct capplan_error *err, const char *what, const char *arg)
 {
-	capplan_error_set(err, CAPPLAN_EX_USAGE, "%s%s", arg ? arg : "", what);
-	return capplan_error_hint(err, "Try \"%s --help\" for more information.", progname);
+	return capplan_error_usage(err, progname, what, arg);
 }
 
 /* The one place that prints a diagnostic: the error, then what to do. */
 static int
 report(const struct capplan_error *err)
 {
-	fprintf(stderr, "%s: %s\n", progname, err->msg);
-	if (err->hint[0])
-		fprintf(stderr, "%s\n", err->hint);
-	return err->status ? err->status : CAPPLAN_EX_SOFTWARE;
+	return capplan_error_report(stderr, progname, err);
 }
 
 static void

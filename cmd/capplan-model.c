@@ -105,8 +105,7 @@ usage(void)
 static int
 usage_error(struct capplan_error *err, const char *what, const char *arg)
 {
-	capplan_error_set(err, CAPPLAN_EX_USAGE, "%s%s", arg ? arg : "", what);
-	return capplan_error_hint(err, "Try \"%s --help\" for more information.", progname);
+	return capplan_error_usage(err, progname, what, arg);
 }
 
 /* The one place that prints a diagnostic: the error, then what to do. */
@@ -116,10 +115,7 @@ report(struct model_args *a, const struct capplan_error *err)
 	if (a->progress_shown)
 		fprintf(stderr, "\n");
 	a->progress_shown = 0;
-	fprintf(stderr, "%s: %s\n", progname, err->msg);
-	if (err->hint[0])
-		fprintf(stderr, "%s\n", err->hint);
-	return err->status ? err->status : CAPPLAN_EX_SOFTWARE;
+	return capplan_error_report(stderr, progname, err);
 }
 
 static void

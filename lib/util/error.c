@@ -96,3 +96,20 @@ capplan_quote(char *dst, size_t dstsz, const char *text, size_t len)
 	dst[o] = '\0';
 	return dst;
 }
+
+int
+capplan_error_usage(struct capplan_error *err, const char *progname, const char *what,
+                    const char *arg)
+{
+	capplan_error_set(err, CAPPLAN_EX_USAGE, "%s%s", arg ? arg : "", what);
+	return capplan_error_hint(err, "Try \"%s --help\" for more information.", progname);
+}
+
+int
+capplan_error_report(FILE *fp, const char *progname, const struct capplan_error *err)
+{
+	fprintf(fp, "%s: %s\n", progname, err->msg);
+	if (err->hint[0])
+		fprintf(fp, "%s\n", err->hint);
+	return err->status ? err->status : CAPPLAN_EX_SOFTWARE;
+}

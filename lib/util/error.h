@@ -11,6 +11,7 @@
 #define CAPPLAN_UTIL_ERROR_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 
 /* Exit statuses, from sysexits(3); the contract in the README. */
@@ -50,6 +51,20 @@ int capplan_error_prefix(struct capplan_error *err, const char *fmt, ...)
 /* Set the hint line (what to do).  Returns -1. */
 int capplan_error_hint(struct capplan_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A bad command line: "ARGWHAT" (arg may be NULL) with the hint every
+ * program gives, 'Try "PROGNAME --help" for more information.'.  Returns -1.
+ */
+int capplan_error_usage(struct capplan_error *err, const char *progname, const char *what,
+                        const char *arg);
+
+/*
+ * For main() alone, the one place a diagnostic is printed: "PROGNAME: MSG"
+ * and the hint, if any, on its own line, to fp.  Returns the exit status
+ * (err->status, or CAPPLAN_EX_SOFTWARE when unset).
+ */
+int capplan_error_report(FILE *fp, const char *progname, const struct capplan_error *err);
 
 /*
  * Input text as it may stand between double quotes in a message: '"' and '\'
