@@ -91,17 +91,6 @@ peak_between(const int64_t *ts, const double *y, size_t n, int64_t from_ms, int6
 	return peak;
 }
 
-/* The first ms of the calendar quarter holding t. */
-static int64_t
-quarter_start(int64_t t)
-{
-	int64_t m = capplan_time_month_start(t);
-	int64_t months = capplan_time_months_between(INT64_C(0), m);   /* since 1970-01 */
-	int64_t back = ((months % 3) + 3) % 3;
-
-	return capplan_time_add_months(m, -back);
-}
-
 /* A multiplier from the scenario's start: the forecast scaled, and when it first reaches capacity. */
 static int
 scale_path(const struct capplan_review_input *in, const struct capplan_review *r,
@@ -210,7 +199,7 @@ capplan_review(const struct capplan_review_input *in, struct capplan_review *out
 	 * The quarter under way at as_of (its rest: a review at a quarter's
 	 * start plans that quarter) and the next one; their forecast peaks.
 	 */
-	q0 = quarter_start(in->as_of_ms);
+	q0 = capplan_time_quarter_start(in->as_of_ms);
 	for (int q = 0; q < CAPPLAN_COST_QUARTERS; q++) {
 		int64_t from = capplan_time_add_months(q0, 3 * q), to = capplan_time_add_months(from, 3);
 

@@ -145,9 +145,7 @@ find_run(struct capplan_db *db, int64_t run_id, struct capplan_review_data *d, s
 static void
 quarter_of(struct capplan_review_data *d)
 {
-	int64_t m = capplan_time_month_start(d->as_of_ms);
-	int64_t months = capplan_time_months_between(INT64_C(0), m);   /* since 1970-01 */
-	int64_t q0 = capplan_time_add_months(m, -(((months % 3) + 3) % 3));
+	int64_t q0 = capplan_time_quarter_start(d->as_of_ms);
 	int64_t since = capplan_time_months_between(INT64_C(0), q0);
 
 	d->year = (int)(1970 + since / 12);

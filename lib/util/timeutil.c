@@ -573,6 +573,15 @@ capplan_time_add_months(int64_t ms, int64_t months)
 }
 
 int64_t
+capplan_time_quarter_start(int64_t ms)
+{
+	int64_t m = capplan_time_month_start(ms);
+	int64_t months = capplan_time_months_between(INT64_C(0), m);   /* since 1970-01 */
+
+	return capplan_time_add_months(m, -(((months % 3) + 3) % 3));
+}
+
+int64_t
 capplan_time_months_between(int64_t a, int64_t b)
 {
 	int64_t ya, yb;

@@ -61,6 +61,9 @@ int64_t capplan_time_month_start(int64_t ms);
  */
 int64_t capplan_time_add_months(int64_t ms, int64_t months);
 
+/* The first millisecond of the UTC calendar quarter (Jan, Apr, Jul, Oct) holding ms. */
+int64_t capplan_time_quarter_start(int64_t ms);
+
 /* Calendar months from a to b by (year, month) alone: 2024-01-31 to 2024-02-01 is 1. */
 int64_t capplan_time_months_between(int64_t a, int64_t b);
 
