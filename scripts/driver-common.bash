@@ -3,6 +3,15 @@
 # scripts/weekly-check share. Sourced, never run; the caller sets `prog` (its name, for
 # messages) and runs with `set -eu -o pipefail`.
 #
+#   drv_parse_options ARG...        the options of quarterly-review and monthly-checkin
+#                                   (the caller defines help(); --since only when
+#                                   drv_accept_since=1); sets drv_plan, drv_db,
+#                                   drv_as_of_s (unix seconds), drv_as_of_text (RFC 3339),
+#                                   drv_out, drv_since, drv_skip_ingest, and the arrays
+#                                   drv_ingest_opts, drv_model_opts, drv_render_opts
+#   drv_prepare LOG                 find the three programs (drv_ingest, drv_model,
+#                                   drv_render), create LOG's folder, open the log,
+#                                   drv_db_args=(--db CONNINFO) or ()
 #   drv_die STATUS MESSAGE [HINT]   one error line (and a hint line) on stderr, exit STATUS
 #   drv_find_program NAME           REPLY = the path of capplan program NAME:
 #                                   $CAPPLAN_BIN_DIR, else the checkout's bin/, else PATH
@@ -43,6 +52,86 @@ drv_die() {
 		printf '%s\n' "$3" >&2
 	fi
 	exit "$status"
+}
+
+drv_usage_error() {
+	printf '%s: %s\n' "$prog" "$1" >&2
+	printf 'Try "%s --help" for more information.\n' "$prog" >&2
+	exit 64
+}
+
+# shellcheck disable=SC2034  # the variables are the callers'
+drv_parse_options() {
+	local opt val as_of=now
+	drv_plan='' drv_db='' drv_out='' drv_since='' drv_skip_ingest=0
+	drv_ingest_opts=() drv_model_opts=() drv_render_opts=()
+	while [ $# -gt 0 ]; do
+		opt=$1
+		val=''
+		case $opt in
+		--*=*)
+			val=${opt#*=}
+			opt=${opt%%=*}
+			;;
+		-c | --config | -d | --db | --as-of | -o | --out | --since | --ingest-opt | --model-opt | --render-opt)
+			[ $# -ge 2 ] || drv_usage_error "option $opt needs a value"
+			val=$2
+			shift
+			;;
+		esac
+		case $opt in
+		-c | --config) drv_plan=$val ;;
+		-d | --db) drv_db=$val ;;
+		--as-of) as_of=$val ;;
+		-o | --out) drv_out=$val ;;
+		--since) drv_since=$val ;;
+		--ingest-opt) drv_ingest_opts+=("$val") ;;
+		--model-opt) drv_model_opts+=("$val") ;;
+		--render-opt) drv_render_opts+=("$val") ;;
+		--skip-ingest) drv_skip_ingest=1 ;;
+		-q | --quiet) drv_quiet=1 ;;
+		-\? | -h | --help)
+			help
+			exit 0
+			;;
+		*) drv_usage_error "unknown option \"$1\"" ;;
+		esac
+		shift
+	done
+	[ -n "$drv_plan" ] || drv_usage_error "no plan: give --config=PLAN"
+	if [ -n "$drv_since" ] && [ "${drv_accept_since:-0}" != 1 ]; then
+		drv_usage_error "unknown option \"--since\" (the ingest window is the plan's history)"
+	fi
+	if ! drv_time "$as_of"; then
+		drv_usage_error "--as-of: \"$as_of\" is not a time (RFC 3339, a date, Unix seconds, now, now-90d)"
+	fi
+	drv_as_of_s=$REPLY
+	drv_rfc3339 "$drv_as_of_s"
+	drv_as_of_text=$REPLY
+	# A missing plan is the ingest stage's to report (66), but a review of nothing should
+	# not leave an empty folder behind: say it before creating anything.
+	if [ ! -r "$drv_plan" ]; then
+		drv_die 66 "$drv_plan: cannot read the plan" \
+			"give the path of your plan.yml (reports/plan.example.yml shows every key)"
+	fi
+}
+
+# shellcheck disable=SC2034  # the variables are the callers'
+drv_prepare() {
+	local log=$1 dir
+	dir=$(dirname "$log")
+	drv_find_program capplan-ingest
+	drv_ingest=$REPLY
+	drv_find_program capplan-model
+	drv_model=$REPLY
+	drv_find_program capplan-render
+	drv_render=$REPLY
+	mkdir -p "$dir" 2>/dev/null || drv_die 73 "$dir: cannot create the output folder" "give another --out"
+	drv_log_open "$log"
+	drv_db_args=()
+	if [ -n "$drv_db" ]; then
+		drv_db_args=(--db "$drv_db")
+	fi
 }
 
 drv_say() {
