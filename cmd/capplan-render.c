@@ -27,6 +27,7 @@ struct render_args {
 	const char *run;
 	const char *out;
 	enum capplan_paper paper;
+	enum capplan_render_part part;
 	int quiet;
 };
 
@@ -45,11 +46,15 @@ usage(void)
 	       "                        forecast vs actual, scenarios, charts\n"
 	       "  capplan.prom          gauges for node_exporter's textfile collector\n"
 	       "  capacity-alerts.yml   Prometheus alerting rules on those gauges\n"
-	       "  summary.csv           one row per resource series, for scripts\n\n");
+	       "  summary.csv           one row per resource series, for scripts\n"
+	       "With --only=forecast-vs-actual (the monthly check-in) it writes only\n"
+	       "  forecast-vs-actual.pdf   a cover and the forecast-vs-actual section\n"
+	       "  forecast-vs-actual.xlsx  the Forecast-vs-Actual sheet\n\n");
 	printf("Options:\n");
 	printf("  -o, --out=DIR              the output folder (created when missing)\n");
 	printf("  -r, --run=ID|latest        the model run (default: the newest with assessments)\n");
 	printf("      --paper=a4|letter      the PDF's page size (default: a4)\n");
+	printf("      --only=forecast-vs-actual  write the forecast-vs-actual part alone\n");
 	printf("\nConnection options:\n");
 	printf("  -d, --db=CONNINFO          libpq connection string or URI (default: PG* environment)\n");
 	printf("\nGeneral options:\n");
@@ -73,12 +78,13 @@ report(const struct capplan_error *err)
 	return capplan_error_report(stderr, progname, err);
 }
 
-enum { OPT_PAPER = 256 };
+enum { OPT_PAPER = 256, OPT_ONLY };
 
 static const struct option long_options[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "run", required_argument, NULL, 'r' },
 	{ "paper", required_argument, NULL, OPT_PAPER },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "db", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 }
@@ -103,6 +109,12 @@ parse_args(int argc, char **argv, struct render_args *a, int64_t *run_id, struct
 			else
 				return capplan_error_set(err, CAPPLAN_EX_USAGE, "--paper %s: expected a4 or letter",
 				                         optarg);
+			break;
+		case OPT_ONLY:
+			if (strcmp(optarg, "forecast-vs-actual") != 0)
+				return capplan_error_set(err, CAPPLAN_EX_USAGE,
+				                         "--only %s: expected forecast-vs-actual", optarg);
+			a->part = CAPPLAN_PART_ACCURACY;
 			break;
 		case 'd': a->db = optarg; break;
 		case 'q': a->quiet = 1; break;
@@ -144,8 +156,11 @@ make_out(const char *dir, struct capplan_error *err)
 static int
 write_all(const struct capplan_review_data *d, const struct render_args *a, struct capplan_error *err)
 {
-	if (capplan_pdf_packet_write(d, a->out, a->paper, err) < 0 ||
-	    capplan_xlsx_budget_write(d, a->out, err) < 0 ||
+	if (a->part == CAPPLAN_PART_ACCURACY)
+		return capplan_pdf_packet_write(d, a->out, a->paper, a->part, err) < 0 ||
+		       capplan_xlsx_budget_write(d, a->out, a->part, err) < 0 ? -1 : 0;
+	if (capplan_pdf_packet_write(d, a->out, a->paper, a->part, err) < 0 ||
+	    capplan_xlsx_budget_write(d, a->out, a->part, err) < 0 ||
 	    capplan_textfile_write_prom(d, a->out, err) < 0 ||
 	    capplan_textfile_write_alert_rules(d, NULL, a->out, err) < 0 ||
 	    capplan_textfile_write_summary_csv(d, a->out, err) < 0)
@@ -183,7 +198,11 @@ main(int argc, char **argv)
 		status = report(&err);
 		goto out;
 	}
-	if (!args.quiet)
+	if (!args.quiet && args.part == CAPPLAN_PART_ACCURACY)
+		printf("run %" PRId64 ": %zu earlier forecasts scored against actuals -> %s:"
+		       " forecast-vs-actual.pdf, forecast-vs-actual.xlsx\n", data.run_id, data.naccuracy,
+		       args.out);
+	else if (!args.quiet)
 		printf("run %" PRId64 " (%d-Q%d): %zu resource series, %zu scenario rows, %zu earlier forecasts"
 		       " -> %s: capacity-review.pdf, capacity-budget.xlsx, capplan.prom, capacity-alerts.yml,"
 		       " summary.csv\n", data.run_id, data.year, data.quarter, data.nitems, data.nscenarios,

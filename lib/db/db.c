@@ -368,3 +368,38 @@ too_new:
 	                  newest);
 	return capplan_error_hint(err, "upgrade capplan, or point --db at another database");
 }
+
+/* ---- array parameters ---- */
+
+/* The separator before an element: "{" for the first, "," after it. */
+static int
+array_next(struct capplan_strbuf *sb)
+{
+	return capplan_strbuf_append_char(sb, sb->len ? ',' : '{');
+}
+
+int
+capplan_db_array_add_text(struct capplan_strbuf *sb, const char *s)
+{
+	if (array_next(sb) < 0 || capplan_strbuf_append_char(sb, '"') < 0)
+		return -1;
+	for (; *s; s++) {
+		if ((*s == '"' || *s == '\\') && capplan_strbuf_append_char(sb, '\\') < 0)
+			return -1;
+		if (capplan_strbuf_append_char(sb, *s) < 0)
+			return -1;
+	}
+	return capplan_strbuf_append_char(sb, '"');
+}
+
+int
+capplan_db_array_add_int(struct capplan_strbuf *sb, long long v)
+{
+	return array_next(sb) < 0 ? -1 : capplan_strbuf_appendf(sb, "%lld", v);
+}
+
+int
+capplan_db_array_end(struct capplan_strbuf *sb)
+{
+	return capplan_strbuf_append_str(sb, sb->len ? "}" : "{}");
+}

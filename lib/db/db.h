@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "util/error.h"
+#include "util/strbuf.h"
 
 struct capplan_db;
 
@@ -70,6 +71,18 @@ int capplan_db_copy_put(struct capplan_db *db, const void *data, size_t len,
 long long capplan_db_copy_end(struct capplan_db *db, struct capplan_error *err);
 /* Abandon a COPY in progress (the transaction is then failed: roll it back). */
 void capplan_db_copy_abort(struct capplan_db *db, const char *why);
+
+/*
+ * Array parameters in PostgreSQL's text form, built in a buffer that holds
+ * nothing else (it starts empty): each call adds an element ("{" before the
+ * first, "," before the others), text in double quotes with \ and " escaped,
+ * so any value is data; capplan_db_array_end closes it.  0 or -1 (out of
+ * memory).
+ */
+int capplan_db_array_add_text(struct capplan_strbuf *sb, const char *s);
+int capplan_db_array_add_int(struct capplan_strbuf *sb, long long v);
+/* Close the literal ("{}" when nothing was added); 0 or -1. */
+int capplan_db_array_end(struct capplan_strbuf *sb);
 
 /* Fill err from a failed result or connection; returns -1. */
 int capplan_db_error(struct capplan_db *db, const PGresult *res, const char *purpose,

@@ -28,21 +28,6 @@ oom(struct capplan_error *err)
 
 /* ---- parameters ---- */
 
-/* Text in double quotes as an element of an array literal: \ and " escaped. */
-static int
-append_array_element(struct capplan_strbuf *sb, const char *s)
-{
-	if (capplan_strbuf_append_char(sb, '"') < 0)
-		return -1;
-	for (; *s; s++) {
-		if ((*s == '"' || *s == '\\') && capplan_strbuf_append_char(sb, '\\') < 0)
-			return -1;
-		if (capplan_strbuf_append_char(sb, *s) < 0)
-			return -1;
-	}
-	return capplan_strbuf_append_char(sb, '"');
-}
-
 /* The filter's metrics as a text[] literal; NULL (all metrics) when there are none. */
 static int
 metrics_param(const struct capplan_series_filter *f, struct capplan_strbuf *sb, const char **param)
@@ -50,13 +35,10 @@ metrics_param(const struct capplan_series_filter *f, struct capplan_strbuf *sb, 
 	*param = NULL;
 	if (f->nmetrics == 0)
 		return 0;
-	if (capplan_strbuf_append_char(sb, '{') < 0)
-		return -1;
 	for (size_t i = 0; i < f->nmetrics; i++)
-		if ((i && capplan_strbuf_append_char(sb, ',') < 0) ||
-		    append_array_element(sb, f->metrics[i]) < 0)
+		if (capplan_db_array_add_text(sb, f->metrics[i]) < 0)
 			return -1;
-	if (capplan_strbuf_append_char(sb, '}') < 0)
+	if (capplan_db_array_end(sb) < 0)
 		return -1;
 	*param = sb->data;
 	return 0;
@@ -502,10 +484,9 @@ capplan_store_read_batch(struct capplan_db *db, const struct capplan_series_filt
 			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "read samples: ids not ascending");
 	if (filter_params_init(&p, f, err) < 0)
 		return -1;
-	capplan_strbuf_append_char(&list, '{');
 	for (size_t i = 0; i < count; i++)
-		capplan_strbuf_appendf(&list, "%s%" PRId32, i ? "," : "", ids[i]);
-	if (capplan_strbuf_append_char(&list, '}') < 0) {
+		capplan_db_array_add_int(&list, ids[i]);
+	if (capplan_db_array_end(&list) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -897,12 +878,11 @@ capplan_store_run_begin(struct capplan_db *db, const struct capplan_run_record *
 	char as_of[CAPPLAN_TIME_BUFSZ], history[24], horizon[24], id[24];
 	const char *params[6];
 	PGresult *res;
-	int bad = capplan_strbuf_append_char(&methods, '{') < 0;
+	int bad = 0;
 
 	for (size_t i = 0; i < rec->nmethods && !bad; i++)
-		bad = (i && capplan_strbuf_append_char(&methods, ',') < 0) ||
-		      append_array_element(&methods, rec->methods[i].name) < 0;
-	if (bad || capplan_strbuf_append_char(&methods, '}') < 0) {
+		bad = capplan_db_array_add_text(&methods, rec->methods[i].name) < 0;
+	if (bad || capplan_db_array_end(&methods) < 0) {
 		capplan_strbuf_release(&methods);
 		return oom(err);
 	}

@@ -583,6 +583,15 @@ capplan_canvas_init(struct capplan_canvas *cv, cairo_t *cr)
 }
 
 void
+capplan_canvas_init_dry(struct capplan_canvas *cv)
+{
+	memset(cv, 0, sizeof(*cv));
+	/* cairo's context for a NULL target is its static error object: calls on it do nothing */
+	cv->cr = cairo_create(NULL);
+	cv->dry = true;
+}
+
+void
 capplan_canvas_release(struct capplan_canvas *cv)
 {
 	if (cv->layout)
@@ -594,6 +603,8 @@ capplan_canvas_release(struct capplan_canvas *cv)
 	cv->layout = NULL;
 	cv->context = NULL;
 	cv->fontmap = NULL;
+	if (cv->dry)
+		cairo_destroy(cv->cr);
 	cv->cr = NULL;
 }
 
@@ -658,11 +669,14 @@ layout_text(struct capplan_canvas *cv, const char *text, double w,
             const struct capplan_chart_style *st)
 {
 	PangoFontDescription *fd;
-	char *plain = capplan_chart_plain_text(text);
+	char *plain;
 	PangoLayout *l = cv->layout;
 
-	if (!plain || !l)
-		return free(plain), false;
+	if (cv->dry || !l)
+		return false;
+	plain = capplan_chart_plain_text(text);
+	if (!plain)
+		return false;
 	fd = pango_font_description_new();
 	pango_font_description_set_family(fd, CAPPLAN_CHART_FONT);
 	pango_font_description_set_absolute_size(fd, st->size * PANGO_SCALE);

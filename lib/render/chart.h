@@ -154,6 +154,7 @@ struct capplan_canvas {
 	PangoFontMap *fontmap;     /* the canvas's own (see chart.c) */
 	PangoContext *context;
 	PangoLayout *layout;
+	bool dry;                  /* a rehearsal: no text is laid out or drawn */
 };
 
 /*
@@ -161,6 +162,13 @@ struct capplan_canvas {
  * canvas does not own).  0, or -1 when pango cannot make them.
  */
 int capplan_canvas_init(struct capplan_canvas *cv, cairo_t *cr);
+/*
+ * A canvas that draws nothing, for a rehearsal pass that only counts pages:
+ * its cr is cairo's inert context (every drawing call returns at once) and
+ * text functions lay nothing out and measure 0.  Nothing to release, though
+ * capplan_canvas_release may be called.
+ */
+void capplan_canvas_init_dry(struct capplan_canvas *cv);
 void capplan_canvas_release(struct capplan_canvas *cv);
 
 enum capplan_chart_align { CAPPLAN_ALIGN_LEFT, CAPPLAN_ALIGN_CENTER, CAPPLAN_ALIGN_RIGHT };

@@ -1,12 +1,13 @@
 /*
  * lib/render/pdf_packet.c: the quarterly review packet, capacity-review.pdf.
  *
- * The packet is drawn twice: a first pass into a PDF surface that discards
- * its bytes counts the pages and finds where each section starts (for the
- * contents, "page N of M" and the outline); the second pass draws the same
- * pages into the file.  Page breaks depend on the data alone (fixed row
- * slots, text ellipsized in its cell), never on how wide a text happens to
- * be, so both passes break the same way.
+ * The packet is drawn twice: a rehearsal on a canvas that draws nothing
+ * (cairo's inert context, no text laid out) counts the pages and finds where
+ * each section starts (for the contents, "page N of M" and the outline); the
+ * second pass draws the same pages into the file.  Page breaks depend on the
+ * data alone (fixed row slots, text ellipsized in its cell), never on how
+ * wide a text happens to be, so both passes break the same way; the drawing
+ * pass checks that it did.
  */
 #include "render/pdf_packet.h"
 
@@ -52,6 +53,8 @@ struct packet {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	struct capplan_canvas cv;
+	enum capplan_render_part part; /* the whole packet, or the forecast-vs-actual part */
+	char doc_title[64];            /* "Capacity review 2026-Q4", "Forecast vs actual 2026-11" */
 	bool final;                    /* the pass that is written */
 	double pw, ph;                 /* the paper */
 	double x0, x1, w, bottom;      /* the content box */
@@ -194,8 +197,7 @@ begin_page(struct packet *pk, const char *running)
 	pk->running = running;
 	if (running) {
 		st = style(8, true, capplan_chart_accent);
-		snprintf(text, sizeof(text), "Capacity review %s", pk->quarter);
-		capplan_chart_text(&pk->cv, text, pk->x0, 34, 0, &st);
+		capplan_chart_text(&pk->cv, pk->doc_title, pk->x0, 34, 0, &st);
 		st = style(8, false, capplan_chart_muted);
 		st.align = CAPPLAN_ALIGN_RIGHT;
 		capplan_chart_text(&pk->cv, running, pk->x1, 34, 0, &st);
@@ -453,14 +455,15 @@ cover(struct packet *pk)
 	capplan_chart_text(&pk->cv, "CAPPLAN \xc2\xb7 QUARTERLY CAPACITY PLANNING", pk->x0, y, pk->w, &st);
 	y += 20;
 	st = style(30, true, capplan_chart_ink);
-	snprintf(text, sizeof(text), "Capacity review %s", pk->quarter);
-	y += capplan_chart_text(&pk->cv, text, pk->x0, y, pk->w, &st) + 6;
+	y += capplan_chart_text(&pk->cv, pk->doc_title, pk->x0, y, pk->w, &st) + 6;
 	st = style(11, false, capplan_chart_muted);
 	st.max_lines = 2;
-	y += capplan_chart_text(&pk->cv,
-	                        "Utilisation, time to exhaustion, provisioning with N+2 redundancy, "
-	                        "scenarios and cost, from twelve months of history and six months of "
-	                        "forecast.", pk->x0, y, pk->w * 0.85, &st);
+	y += capplan_chart_text(&pk->cv, pk->part == CAPPLAN_PART_ACCURACY
+	                        ? "The monthly check-in: the forecasts of earlier runs against the "
+	                          "actuals that arrived since, with their accuracy."
+	                        : "Utilisation, time to exhaustion, provisioning with N+2 redundancy, "
+	                          "scenarios and cost, from twelve months of history and six months of "
+	                          "forecast.", pk->x0, y, pk->w * 0.85, &st);
 	y += 28;
 
 	/* the run */
@@ -521,8 +524,8 @@ cover(struct packet *pk)
 	for (int s = 0; s < NSECTIONS; s++) {
 		char link[32];
 
-		if (s == SEC_ITEMS && d->nitems == 0)
-			continue;
+		if (pk->first[s] == 0)
+			continue;   /* not in this document (or no resource pages) */
 		if (pk->final) {
 			snprintf(link, sizeof(link), "page=%d", pk->first[s]);
 			cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
@@ -1977,15 +1980,6 @@ cost(struct packet *pk)
 /* ---- the two passes ---- */
 
 static cairo_status_t
-discard(void *closure, const unsigned char *data, unsigned int length)
-{
-	(void)closure;
-	(void)data;
-	(void)length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static cairo_status_t
 to_file(void *closure, const unsigned char *data, unsigned int length)
 {
 	FILE *fp = closure;
@@ -1993,37 +1987,20 @@ to_file(void *closure, const unsigned char *data, unsigned int length)
 	return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static int
-draw(struct packet *pk, FILE *fp, struct capplan_error *err)
+/* The pages in order: both passes run exactly this. */
+static void
+draw_pages(struct packet *pk)
 {
 	const struct capplan_review_data *d = pk->d;
-	cairo_status_t status;
-	char title[64], creator[96];
-	int rc = -1;
 
-	pk->surface = cairo_pdf_surface_create_for_stream(fp ? to_file : discard, fp, pk->pw, pk->ph);
-	if (cairo_surface_status(pk->surface) != CAIRO_STATUS_SUCCESS) {
-		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "cannot start the PDF: %s",
-		                  cairo_status_to_string(cairo_surface_status(pk->surface)));
-		cairo_surface_destroy(pk->surface);
-		return -1;
-	}
-	cairo_pdf_surface_restrict_to_version(pk->surface, CAIRO_PDF_VERSION_1_5);
-	snprintf(title, sizeof(title), "Capacity review %s", pk->quarter);
-	snprintf(creator, sizeof(creator), "capplan %s", d->version ? d->version : "");
-	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_SUBJECT,
-	                               "Quarterly capacity review packet");
-	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_CREATOR, creator);
-	pk->cr = cairo_create(pk->surface);
-	if (capplan_canvas_init(&pk->cv, pk->cr) < 0) {
-		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "pango cannot lay out text on the PDF");
-		goto done;
-	}
 	pk->page = 0;
 	pk->open = false;
-
 	cover(pk);
+	if (pk->part == CAPPLAN_PART_ACCURACY) {
+		accuracy(pk);
+		end_page(pk);
+		return;
+	}
 	summary(pk);
 	gauges(pk);
 	for (size_t i = 0; i < d->nitems; i++)
@@ -2034,9 +2011,60 @@ draw(struct packet *pk, FILE *fp, struct capplan_error *err)
 	scenarios(pk);
 	cost(pk);
 	end_page(pk);
+}
 
+/* The rehearsal: count the pages and find where each section starts. */
+static int
+rehearse(struct packet *pk, struct capplan_error *err)
+{
+	capplan_canvas_init_dry(&pk->cv);
+	pk->cr = pk->cv.cr;
+	draw_pages(pk);
+	capplan_canvas_release(&pk->cv);
+	pk->cr = NULL;
+	if (pk->oom)
+		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+	pk->total = pk->page;
+	pk->final = true;
+	return 0;
+}
+
+/* The drawing pass, into fp. */
+static int
+draw(struct packet *pk, FILE *fp, struct capplan_error *err)
+{
+	const struct capplan_review_data *d = pk->d;
+	cairo_status_t status;
+	char title[64], creator[96];
+	int rc = -1;
+
+	pk->surface = cairo_pdf_surface_create_for_stream(to_file, fp, pk->pw, pk->ph);
+	if (cairo_surface_status(pk->surface) != CAIRO_STATUS_SUCCESS) {
+		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "cannot start the PDF: %s",
+		                  cairo_status_to_string(cairo_surface_status(pk->surface)));
+		cairo_surface_destroy(pk->surface);
+		return -1;
+	}
+	cairo_pdf_surface_restrict_to_version(pk->surface, CAIRO_PDF_VERSION_1_5);
+	snprintf(title, sizeof(title), "%s", pk->doc_title);
+	snprintf(creator, sizeof(creator), "capplan %s", d->version ? d->version : "");
+	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_SUBJECT,
+	                               "Quarterly capacity review packet");
+	cairo_pdf_surface_set_metadata(pk->surface, CAIRO_PDF_METADATA_CREATOR, creator);
+	pk->cr = cairo_create(pk->surface);
+	if (capplan_canvas_init(&pk->cv, pk->cr) < 0) {
+		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "pango cannot lay out text on the PDF");
+		goto done;
+	}
+	draw_pages(pk);
 	if (pk->oom) {
 		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+		goto done;
+	}
+	if (pk->page != pk->total) {
+		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "the packet has %d pages, its rehearsal %d",
+		                  pk->page, pk->total);
 		goto done;
 	}
 	status = cairo_status(pk->cr);
@@ -2075,14 +2103,16 @@ capplan_paper_parse(const char *name, enum capplan_paper *paper)
 
 int
 capplan_pdf_packet_write(const struct capplan_review_data *d, const char *dir, enum capplan_paper paper,
-                         struct capplan_error *err)
+                         enum capplan_render_part part, struct capplan_error *err)
 {
+	const char *name = part == CAPPLAN_PART_ACCURACY ? CAPPLAN_PDF_ACCURACY_NAME : CAPPLAN_PDF_PACKET_NAME;
 	struct capplan_atomic_file f;
 	struct packet pk;
 	char date[32];
 
 	memset(&pk, 0, sizeof(pk));
 	pk.d = d;
+	pk.part = part;
 	pk.pw = paper == CAPPLAN_PAPER_LETTER ? 612 : 595.2756;
 	pk.ph = paper == CAPPLAN_PAPER_LETTER ? 792 : 841.8898;
 	pk.x0 = MARGIN;
@@ -2106,17 +2136,18 @@ capplan_pdf_packet_write(const struct capplan_review_data *d, const char *dir, e
 		         (int)(in_day / 60000 % 60));
 	}
 
-	/* first pass: count the pages */
-	if (draw(&pk, NULL, err) < 0)
+	if (part == CAPPLAN_PART_ACCURACY)
+		snprintf(pk.doc_title, sizeof(pk.doc_title), "Forecast vs actual %.7s", date);
+	else
+		snprintf(pk.doc_title, sizeof(pk.doc_title), "Capacity review %s", pk.quarter);
+	if (rehearse(&pk, err) < 0)
 		return -1;
-	pk.total = pk.page;
-	pk.final = true;
 
-	if (capplan_atomic_open(&f, dir, CAPPLAN_PDF_PACKET_NAME, err) < 0)
+	if (capplan_atomic_open(&f, dir, name, err) < 0)
 		return -1;
 	if (draw(&pk, f.fp, err) < 0) {
 		capplan_atomic_abandon(&f);
-		return capplan_error_prefix(err, "%s/%s", dir, CAPPLAN_PDF_PACKET_NAME);
+		return capplan_error_prefix(err, "%s/%s", dir, name);
 	}
 	return capplan_atomic_commit(&f, err);
 }

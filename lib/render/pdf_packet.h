@@ -42,19 +42,23 @@ enum capplan_paper { CAPPLAN_PAPER_A4, CAPPLAN_PAPER_LETTER };
 #define CAPPLAN_PDF_BARS_PER_PAGE 26
 #define CAPPLAN_PDF_ACCURACY_PER_PAGE 6
 
-/* The file name the packet is written as, in the output folder. */
+/* The file names written in the output folder: the packet, and its forecast-vs-actual part alone. */
 #define CAPPLAN_PDF_PACKET_NAME "capacity-review.pdf"
+#define CAPPLAN_PDF_ACCURACY_NAME "forecast-vs-actual.pdf"
 
 /* "a4" or "letter" (any case) to *paper.  0, or -1 for anything else. */
 int capplan_paper_parse(const char *name, enum capplan_paper *paper);
 
 /*
- * Write DIR/capacity-review.pdf from d, atomically (a temporary file renamed
- * over the name when complete).  0, or -1 with err set: CAPPLAN_EX_CANTCREAT
+ * Write DIR/capacity-review.pdf from d (part CAPPLAN_PART_REVIEW), or
+ * DIR/forecast-vs-actual.pdf, a cover and the forecast-vs-actual section
+ * alone (CAPPLAN_PART_ACCURACY), atomically (a temporary file renamed over
+ * the name when complete).  0, or -1 with err set: CAPPLAN_EX_CANTCREAT
  * when the folder or file cannot be written, CAPPLAN_EX_SOFTWARE when cairo
  * or pango fail.  d is only read.
  */
 int capplan_pdf_packet_write(const struct capplan_review_data *d, const char *dir,
-                             enum capplan_paper paper, struct capplan_error *err);
+                             enum capplan_paper paper, enum capplan_render_part part,
+                             struct capplan_error *err);
 
 #endif

@@ -23,6 +23,13 @@
 #include "db/db.h"
 #include "util/error.h"
 
+/*
+ * What a writer makes of the data: the whole quarterly review, or only its
+ * forecast-vs-actual part (the monthly check-in: the PDF section and the
+ * workbook sheet, in files of their own).
+ */
+enum capplan_render_part { CAPPLAN_PART_REVIEW, CAPPLAN_PART_ACCURACY };
+
 /* One day of a series: for charts (history and forecast at a glance). */
 struct capplan_day {
 	int64_t ts;                /* the day's start, 00:00 UTC */

@@ -63,6 +63,7 @@ static const struct {
 /* The workbook being written. */
 struct xb {
 	const struct capplan_review_data *d;
+	enum capplan_render_part part;
 	lxw_workbook *wb;
 	lxw_format *head, *title, *bold, *wrap, *wrapped, *integer, *dec1, *pct, *date, *month, *datetime;
 	lxw_format *money, *money_input, *money_total, *total_label, *factor, *redundancy;
@@ -1054,10 +1055,11 @@ about(struct xb *b, lxw_worksheet *ws)
 		  "(10^9 bytes), bytes per second in MB/s, ratios as percentages. Dates are UTC." },
 	};
 	lxw_row_t r = 0;
+	bool part = b->part == CAPPLAN_PART_ACCURACY;
 
 	note(b, ws, 0, 0, worksheet_set_column(ws, 0, 0, 22, NULL));
 	note(b, ws, 0, 1, worksheet_set_column(ws, 1, 1, 100, b->wrap));
-	put_text(b, ws, r++, 0, "Capacity budget", b->title);
+	put_text(b, ws, r++, 0, part ? "Forecast vs actual" : "Capacity budget", b->title);
 	r++;
 	put_text(b, ws, r, 0, "model run", b->bold);
 	put_num(b, ws, r++, 1, (double)d->run_id, NULL);
@@ -1075,6 +1077,8 @@ about(struct xb *b, lxw_worksheet *ws)
 	put_text(b, ws, r, 0, "sheet", b->head);
 	put_text(b, ws, r++, 1, "what it holds", b->head);
 	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++) {
+		if (part && strcmp(sheets[i][0], SHEET_ACCURACY) != 0 && strcmp(sheets[i][0], "Units") != 0)
+			continue;   /* a sheet this workbook does not have */
 		put_text(b, ws, r, 0, sheets[i][0], b->wrap);
 		put_text(b, ws, r++, 1, sheets[i][1], b->wrap);
 	}
@@ -1107,7 +1111,8 @@ properties(struct xb *b)
 	lxw_doc_properties p;
 	int rc = -1;
 
-	if (capplan_strbuf_appendf(&title, "Capacity budget %s", b->quarter[0]) < 0 ||
+	if (capplan_strbuf_appendf(&title, "%s %s", b->part == CAPPLAN_PART_ACCURACY ? "Forecast vs actual"
+	                           : "Capacity budget", b->quarter[0]) < 0 ||
 	    capplan_strbuf_appendf(&subject, "capplan capacity review, model run %lld",
 	                           (long long)d->run_id) < 0)
 		goto out;
@@ -1126,8 +1131,9 @@ out:
 
 int
 capplan_xlsx_budget_write(const struct capplan_review_data *d, const char *dir,
-                          struct capplan_error *err)
+                          enum capplan_render_part part, struct capplan_error *err)
 {
+	const char *name = part == CAPPLAN_PART_ACCURACY ? CAPPLAN_XLSX_ACCURACY_NAME : CAPPLAN_XLSX_BUDGET_NAME;
 	struct capplan_atomic_file f;
 	struct xb b;
 	lxw_workbook_options opt;
@@ -1141,7 +1147,7 @@ capplan_xlsx_budget_write(const struct capplan_review_data *d, const char *dir,
 
 	if (check_indexes(d, err) < 0)
 		return -1;
-	if (capplan_atomic_open(&f, dir, CAPPLAN_XLSX_BUDGET_NAME, err) < 0)
+	if (capplan_atomic_open(&f, dir, name, err) < 0)
 		return -1;
 	/* libxlsxwriter writes by name; commit then syncs the file by name */
 	fclose(f.fp);
@@ -1149,6 +1155,7 @@ capplan_xlsx_budget_write(const struct capplan_review_data *d, const char *dir,
 
 	memset(&b, 0, sizeof(b));
 	b.d = d;
+	b.part = part;
 	capplan_strbuf_init(&b.text);
 	capplan_strbuf_init(&b.tmp);
 	if (d->quarter_start_ms[0] != 0)
@@ -1168,17 +1175,24 @@ capplan_xlsx_budget_write(const struct capplan_review_data *d, const char *dir,
 	if (!tmpdir || !(b.wb = workbook_new_opt(f.tmp_path, &opt)) || formats(&b) < 0 ||
 	    properties(&b) < 0)
 		goto oom;
-	for (int i = 0; i < 7; i++)
-		if (!(ws[i] = workbook_add_worksheet(b.wb, sheet_names[i])))
+	if (part == CAPPLAN_PART_ACCURACY) {
+		if (!(ws[0] = workbook_add_worksheet(b.wb, SHEET_ACCURACY)) ||
+		    !(ws[1] = workbook_add_worksheet(b.wb, SHEET_ABOUT)))
 			goto oom;
-
-	totals = budget(&b, ws[0]);
-	forecast(&b, ws[1]);
-	accuracy(&b, ws[2]);
-	scenarios(&b, ws[3]);
-	assessments(&b, ws[4]);
-	charts(&b, ws[5], totals);
-	about(&b, ws[6]);
+		accuracy(&b, ws[0]);
+		about(&b, ws[1]);
+	} else {
+		for (int i = 0; i < 7; i++)
+			if (!(ws[i] = workbook_add_worksheet(b.wb, sheet_names[i])))
+				goto oom;
+		totals = budget(&b, ws[0]);
+		forecast(&b, ws[1]);
+		accuracy(&b, ws[2]);
+		scenarios(&b, ws[3]);
+		assessments(&b, ws[4]);
+		charts(&b, ws[5], totals);
+		about(&b, ws[6]);
+	}
 	if (b.oom)
 		goto oom;
 	if (b.lerr != LXW_NO_ERROR) {

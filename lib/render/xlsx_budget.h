@@ -70,17 +70,20 @@
 #include "render/review_data.h"
 #include "util/error.h"
 
-/* The file name written in the output folder. */
+/* The file names written in the output folder: the workbook, and its forecast-vs-actual part alone. */
 #define CAPPLAN_XLSX_BUDGET_NAME "capacity-budget.xlsx"
+#define CAPPLAN_XLSX_ACCURACY_NAME "forecast-vs-actual.xlsx"
 
 /*
- * Write dir/capacity-budget.xlsx from d, atomically (a temporary file in dir,
+ * Write dir/capacity-budget.xlsx from d (part CAPPLAN_PART_REVIEW), or
+ * dir/forecast-vs-actual.xlsx with the Forecast-vs-Actual and About sheets
+ * alone (CAPPLAN_PART_ACCURACY), atomically (a temporary file in dir,
  * renamed when complete; see atomic_file.h).  d is only read.  0, or -1 with
  * err set: CAPPLAN_EX_CANTCREAT when the file cannot be written,
  * CAPPLAN_EX_SOFTWARE for an internal failure (out of memory, a cell
  * libxlsxwriter refuses); nothing is left behind on failure.
  */
 int capplan_xlsx_budget_write(const struct capplan_review_data *d, const char *dir,
-                              struct capplan_error *err);
+                              enum capplan_render_part part, struct capplan_error *err);
 
 #endif

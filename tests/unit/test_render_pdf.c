@@ -417,7 +417,7 @@ write_and_check(const struct capplan_review_data *d, enum capplan_paper paper, b
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	capplan_error_clear(&err);
 	pdf = scratch_join(dir, CAPPLAN_PDF_PACKET_NAME);
-	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(d, dir, paper, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(d, dir, paper, CAPPLAN_PART_REVIEW, &err), 0);
 
 	/* one file, no temporary left behind */
 	dp = opendir(dir);
@@ -829,7 +829,7 @@ test_packet_empty(void)
 	memcpy(d.currency, "EUR", 4);
 	d.version = dup_or_die("0.1.0");
 	capplan_error_clear(&err);
-	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(&d, dir, CAPPLAN_PAPER_A4, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(&d, dir, CAPPLAN_PAPER_A4, CAPPLAN_PART_REVIEW, &err), 0);
 	pdf = scratch_join(dir, CAPPLAN_PDF_PACKET_NAME);
 	/* the cover and one page of each of the seven sections but the series */
 	CU_ASSERT_EQUAL(pdf_pages(dir, pdf, NULL, NULL), 8);
@@ -848,10 +848,50 @@ test_packet_cannot_write(void)
 
 	render_fixture_build(&d);
 	capplan_error_clear(&err);
-	CU_ASSERT_EQUAL(capplan_pdf_packet_write(&d, "/nonexistent/capplan-test", CAPPLAN_PAPER_A4, &err),
-	                -1);
+	CU_ASSERT_EQUAL(capplan_pdf_packet_write(&d, "/nonexistent/capplan-test", CAPPLAN_PAPER_A4,
+	                                         CAPPLAN_PART_REVIEW, &err), -1);
 	CU_ASSERT_EQUAL(err.status, CAPPLAN_EX_CANTCREAT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/capplan-test"));
+	capplan_review_data_release(&d);
+}
+
+/* The monthly check-in's part: a cover and the forecast-vs-actual section, in a file of its own. */
+static void
+test_packet_accuracy_part(void)
+{
+	struct capplan_review_data d;
+	struct capplan_error err;
+	char *dir = scratch_dir("capplan-pdf"), *pdf, *text;
+	size_t per = CAPPLAN_PDF_ACCURACY_PER_PAGE;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	render_fixture_build(&d);
+	CU_ASSERT_FATAL(d.naccuracy > 0);
+	capplan_error_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(capplan_pdf_packet_write(&d, dir, CAPPLAN_PAPER_A4, CAPPLAN_PART_ACCURACY,
+	                                               &err), 0);
+	pdf = scratch_join(dir, CAPPLAN_PDF_ACCURACY_NAME);
+	CU_ASSERT_EQUAL(pdf_pages(dir, pdf, NULL, NULL), 1 + (int)((d.naccuracy + per - 1) / per));
+	{
+		const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+
+		text = tool_output(dir, argv);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Forecast vs actual 2026-"));
+	/* every scored series is there, by name; the other sections are not */
+	for (size_t i = 0; i < d.naccuracy; i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, d.items[d.accuracy[i].item].resource));
+	CU_ASSERT_PTR_NULL(strstr(text, "Executive summary"));
+	CU_ASSERT_PTR_NULL(strstr(text, "Scenarios and N+2"));
+	/* and the packet itself was not written */
+	free(pdf);
+	pdf = scratch_join(dir, CAPPLAN_PDF_PACKET_NAME);
+	CU_ASSERT_NOT_EQUAL(access(pdf, F_OK), 0);
+	free(text);
+	free(pdf);
+	scratch_remove(dir);
+	free(dir);
 	capplan_review_data_release(&d);
 }
 
@@ -902,6 +942,7 @@ register_render_pdf_suite(void)
 	    !CU_add_test(s, "the fixture's packet, read back", test_packet_fixture) ||
 	    !CU_add_test(s, "forty series over many pages", test_packet_many) ||
 	    !CU_add_test(s, "a run with nothing in it", test_packet_empty) ||
+	    !CU_add_test(s, "the forecast-vs-actual part alone", test_packet_accuracy_part) ||
 	    !CU_add_test(s, "an unwritable folder", test_packet_cannot_write))
 		return -1;
 	return 0;

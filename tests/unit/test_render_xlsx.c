@@ -310,7 +310,7 @@ test_workbook_read_back(void)
 	CU_ASSERT_DOUBLE_EQUAL(t[0], 3 * 40 * 3 + 10 * 310 * 3 + 2 * 280 * 3 + 10 * 350 * 3, 1e-9);
 
 	capplan_error_clear(&err);
-	rc = capplan_xlsx_budget_write(&d, dir, &err);
+	rc = capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_REVIEW, &err);
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc != 0)
 		fprintf(stderr, "\n%s\n", err.msg);
@@ -345,7 +345,7 @@ test_workbook_read_back(void)
 	}
 
 	/* written again over the first: still one file */
-	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, &err), 0);
+	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_REVIEW, &err), 0);
 	CU_ASSERT_EQUAL(count_files(dir), 2);   /* the workbook and check.log */
 
 	free(longest);
@@ -439,7 +439,7 @@ test_recalculated_by_libreoffice(void)
 	CU_ASSERT_STRING_EQUAL(d.items[1].resource, "provider-memory");
 	CU_ASSERT_DOUBLE_EQUAL(d.items[1].unit_cost, 310, 0);
 	delta = (MEMORY_COST - d.items[1].unit_cost) * 3;
-	CU_ASSERT_EQUAL_FATAL(capplan_xlsx_budget_write(&d, dir, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_REVIEW, &err), 0);
 
 	file = scratch_join(dir, CAPPLAN_XLSX_BUDGET_NAME);
 	edited = scratch_join(dir, "edited.xlsx");
@@ -554,7 +554,7 @@ test_empty_review(void)
 	memcpy(d.currency, "\"=1", 4);
 	d.year = 2026;
 	d.quarter = 4;
-	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, &err), 0);
+	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_REVIEW, &err), 0);
 	file = scratch_join(dir, CAPPLAN_XLSX_BUDGET_NAME);
 	log = scratch_join(dir, "check.log");
 	{
@@ -572,6 +572,44 @@ test_empty_review(void)
 	free(dir);
 }
 
+/* The monthly check-in's part: its own file, the Forecast-vs-Actual sheet and About alone. */
+static void
+test_accuracy_part(void)
+{
+	struct capplan_review_data d;
+	struct capplan_error err;
+	char *dir = scratch_dir("capplan-xlsx"), *file, *script = script_path(), *log;
+	const char *argv[16];
+	size_t n = 0;
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	render_fixture_build(&d);
+	CU_ASSERT_FATAL(d.naccuracy > 0 && d.naccuracy < 10);
+	capplan_error_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_ACCURACY, &err), 0);
+	CU_ASSERT_EQUAL(count_files(dir), 1);   /* forecast-vs-actual.xlsx, and no budget */
+	file = scratch_join(dir, CAPPLAN_XLSX_ACCURACY_NAME);
+	log = scratch_join(dir, "check.log");
+	argv[n++] = PYTHON;
+	argv[n++] = script;
+	argv[n++] = "part";
+	argv[n++] = file;
+	for (size_t i = 0; i < d.naccuracy; i++)
+		argv[n++] = d.items[d.accuracy[i].item].resource;
+	argv[n] = NULL;
+	rc = run(argv, NULL, log);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc != 0)
+		show_log(log);
+	free(file);
+	free(log);
+	free(script);
+	capplan_review_data_release(&d);
+	scratch_remove(dir);
+	free(dir);
+}
+
 /* Failures leave nothing behind and say where. */
 static void
 test_failures(void)
@@ -585,14 +623,14 @@ test_failures(void)
 	missing = scratch_join(dir, "no/such/folder");
 
 	capplan_error_clear(&err);
-	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, missing, &err), -1);
+	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, missing, CAPPLAN_PART_REVIEW, &err), -1);
 	CU_ASSERT_EQUAL(err.status, CAPPLAN_EX_CANTCREAT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no/such/folder"));
 
 	/* a scenario of a series that is not there: an internal error, no file */
 	d.scenarios[0].item = d.nitems;
 	capplan_error_clear(&err);
-	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, &err), -1);
+	CU_ASSERT_EQUAL(capplan_xlsx_budget_write(&d, dir, CAPPLAN_PART_REVIEW, &err), -1);
 	CU_ASSERT_EQUAL(err.status, CAPPLAN_EX_SOFTWARE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "scenario"));
 	CU_ASSERT_EQUAL(count_files(dir), 0);
@@ -614,6 +652,7 @@ register_render_xlsx_suite(void)
 	    !CU_add_test(s, "recalculated by LibreOffice, before and after an edit",
 	                 test_recalculated_by_libreoffice) ||
 	    !CU_add_test(s, "empty review", test_empty_review) ||
+	    !CU_add_test(s, "the forecast-vs-actual part alone", test_accuracy_part) ||
 	    !CU_add_test(s, "failures", test_failures))
 		return -1;
 	return 0;

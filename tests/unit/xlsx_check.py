@@ -16,6 +16,9 @@ Called by tests/unit/test_render_xlsx.c; Debian's /usr/bin/python3 has python3-o
       cells; percentages with a percent format; the charts; no cell holds NaN or infinity.
   xlsx_check.py sheets FILE
       Only that it loads, with the sheets in order.
+  xlsx_check.py part FILE RESOURCE...
+      forecast-vs-actual.xlsx: the Forecast-vs-Actual and About sheets alone; one row per
+      RESOURCE, in order, each a string cell, with its MAE a number.
   xlsx_check.py edit IN OUT ROW VALUE
       Set Budget's unit cost in sheet row ROW (1-based) to VALUE and save as OUT (openpyxl
       keeps the formulas and drops their cached values: a recalculation must redo them).
@@ -210,6 +213,22 @@ def edit(src, dst, row, value):
     wb.save(dst)
 
 
+def check_part(path, resources):
+    wb = openpyxl.load_workbook(path)
+    want = ["Forecast-vs-Actual", "About"]
+    expect(wb.sheetnames == want, f"sheets {wb.sheetnames}, want {want}")
+    ws = wb["Forecast-vs-Actual"]
+    cols = columns(ws)
+    rows = list(ws.iter_rows(min_row=2, values_only=False))
+    expect(len(rows) == len(resources), f"{len(rows)} rows, want {len(resources)}")
+    for row, name in zip(rows, resources):
+        cell = row[cols["resource"] - 1]
+        expect(cell.data_type == "s" and cell.value == name, f"resource {cell.value!r}, want {name!r}")
+        mae = row[cols["MAE"] - 1].value
+        expect(isinstance(mae, (int, float)), f"MAE {mae!r} of {name!r} is not a number")
+    print(f"ok: {len(rows)} forecasts scored, sheets {', '.join(wb.sheetnames)}")
+
+
 def main(argv):
     try:
         if len(argv) >= 3 and argv[1] == "check":
@@ -232,6 +251,8 @@ def main(argv):
             wb = openpyxl.load_workbook(argv[2])
             expect(wb.sheetnames == SHEETS, f"sheets {wb.sheetnames}, want {SHEETS}")
             print(f"ok: sheets {', '.join(wb.sheetnames)}")
+        elif len(argv) >= 3 and argv[1] == "part":
+            check_part(argv[2], argv[3:])
         elif len(argv) == 6 and argv[1] == "edit":
             edit(argv[2], argv[3], int(argv[4]), float(argv[5]))
         else:
