@@ -1,6 +1,8 @@
 /*
  * tests/integration/helpers.c: environment, subprocesses, databases, checks.
  */
+/* posix_spawn_file_actions_addchdir_np (glibc 2.29) runs a script in a folder of the test's */
+#define _GNU_SOURCE
 #include "helpers.h"
 
 #include <errno.h>
@@ -145,6 +147,14 @@ it_env_load(void)
 	snprintf(it_env.ingest, sizeof(it_env.ingest), "%s/capplan-ingest", dir);
 	snprintf(it_env.model, sizeof(it_env.model), "%s/capplan-model", dir);
 	snprintf(it_env.render, sizeof(it_env.render), "%s/capplan-render", dir);
+	snprintf(it_env.scripts, sizeof(it_env.scripts), "%s/scripts", it_env.root);
+	/* The scripts find the programs there, also when a test runs them in another folder. */
+	{
+		char abs[PATH_MAX];
+
+		if (realpath(dir, abs) != NULL)
+			setenv("CAPPLAN_BIN_DIR", abs, 1);
+	}
 	for (int i = 0; i < 3; i++) {
 		const char *prog = i == 0 ? it_env.ingest : i == 1 ? it_env.model : it_env.render;
 
@@ -321,9 +331,13 @@ prog_name(const struct it_run *r)
 	return slash ? slash + 1 : r->prog;
 }
 
+/*
+ * Start prog with args; under valgrind when it_env.valgrind and wrap; in the
+ * folder cwd (NULL: this process's).
+ */
 static int
-run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t stdin_len,
-          const char *const *args)
+run_start_in(struct it_run *r, const char *prog, const char *stdin_data, size_t stdin_len,
+             const char *const *args, const char *cwd, int wrap)
 {
 	posix_spawn_file_actions_t fa;
 	char **argv;
@@ -339,7 +353,7 @@ run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t std
 		nargs++;
 	argv = calloc(nargs + 3 + VALGRIND_ARGS, sizeof(*argv));
 	IT_REQUIRE(argv != NULL, "out of memory");
-	if (it_env.valgrind) {
+	if (it_env.valgrind && wrap) {
 		char supp[IT_PATH_MAX + 32];
 
 		for (size_t i = 0; i < VALGRIND_ARGS; i++)
@@ -364,6 +378,8 @@ run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t std
 	posix_spawn_file_actions_addopen(&fa, 0, r->in_path, O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	posix_spawn_file_actions_addopen(&fa, 2, r->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, cwd);
 	r->started = now_seconds();
 	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -374,6 +390,13 @@ run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t std
 		r->pid = -1;
 	IT_REQUIRE(rc == 0, "cannot run %s: %s", prog, strerror(rc));
 	return 0;
+}
+
+static int
+run_start(struct it_run *r, const char *prog, const char *stdin_data, size_t stdin_len,
+          const char *const *args)
+{
+	return run_start_in(r, prog, stdin_data, stdin_len, args, NULL, 1);
 }
 
 int
@@ -476,6 +499,35 @@ it_program_list(struct it_run *r, const char *program, ...)
 	va_end(ap);
 	args[n] = NULL;
 	run_start(r, program, NULL, 0, args);
+	return it_ingest_wait(r);
+}
+
+int
+it_script_start(struct it_run *r, const char *cwd, const char *script, const char *const *args)
+{
+	char path[IT_PATH_MAX + 64];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", it_env.scripts, script);
+	rc = run_start_in(r, path, NULL, 0, args, cwd, 0);
+	/* r->prog names the program in messages: keep it valid after this returns */
+	r->prog = script;
+	return rc;
+}
+
+int
+it_script_list(struct it_run *r, const char *cwd, const char *script, ...)
+{
+	const char *args[64];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, script);
+	while (n + 1 < sizeof(args) / sizeof(args[0]) && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	it_script_start(r, cwd, script, args);
 	return it_ingest_wait(r);
 }
 

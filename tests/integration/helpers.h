@@ -30,6 +30,7 @@ struct it_env {
 	char ingest[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-ingest */
 	char model[IT_PATH_MAX];       /* $CAPPLAN_BIN_DIR/capplan-model */
 	char render[IT_PATH_MAX];      /* $CAPPLAN_BIN_DIR/capplan-render */
+	char scripts[IT_PATH_MAX];     /* the tree's scripts/ (quarterly-review and its siblings) */
 	int valgrind;                  /* CAPPLAN_TEST_VALGRIND=1: run it under valgrind memcheck */
 };
 
@@ -108,6 +109,16 @@ int it_model_argv(struct it_run *r, const char *const *args);
 int it_program_list(struct it_run *r, const char *program, ...);
 #define it_model(r, ...) it_program_list(r, it_env.model, __VA_ARGS__, (const char *)NULL)
 #define it_render(r, ...) it_program_list(r, it_env.render, __VA_ARGS__, (const char *)NULL)
+
+/*
+ * Run a script of it_env.scripts ("quarterly-review") with a NULL-terminated
+ * list of arguments, in the folder cwd (NULL: the test's), never under
+ * valgrind (the programs it runs find CAPPLAN_BIN_DIR in the environment and
+ * run unwrapped too). script must outlive the run (a string literal).
+ */
+int it_script_start(struct it_run *r, const char *cwd, const char *script, const char *const *args);
+int it_script_list(struct it_run *r, const char *cwd, const char *script, ...);
+#define it_script(r, script, ...) it_script_list(r, NULL, script, __VA_ARGS__, (const char *)NULL)
 
 /* Line n (0-based) of text, without its line end, into buf; "" when there is none. */
 const char *it_line(const char *text, int n, char *buf, size_t bufsz);
@@ -188,5 +199,6 @@ int it_register_http_failures(void);
 int it_register_model(void);
 int it_register_plan(void);
 int it_register_render(void);
+int it_register_driver(void);
 
 #endif

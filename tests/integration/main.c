@@ -31,6 +31,7 @@ static const struct {
 	{ "060 model", it_register_model },
 	{ "070 plan", it_register_plan },
 	{ "080 render", it_register_render },
+	{ "090 driver", it_register_driver },
 };
 
 /* Deactivate what the command line does not name ("SUITE" or "SUITE/TEST"). */
