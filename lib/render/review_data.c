@@ -308,12 +308,18 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 #define DAY(col) "(floor(date_part('epoch', " col ") / 86400) * 86400000)::bigint"
 /* A time passed as ms since the epoch. */
 #define AT_MS(ms) "(timestamptz 'epoch' + " ms " * interval '1 millisecond')"
-/* Real samples only: NaN (which PostgreSQL holds equal to itself) and the infinities left out. */
-#define REAL(col) col " <> 'NaN' AND " col " <> 'Infinity' AND " col " <> '-Infinity'"
+/*
+ * Real samples only: the infinities and NaN left out.  PostgreSQL holds NaN
+ * equal to itself and above every other value (so "value = value" would let
+ * it in), hence two comparisons suffice.
+ */
+#define REAL(col) col " < 'Infinity' AND " col " > '-Infinity'"
+/* The mean of a day: the same number as avg(), without avg's sum of squares. */
+#define MEAN(col) "sum(" col ") / count(*)"
 
 /* $1 series ids, $2 as of (ms): the year of history up to as of. */
 #define HISTORY_DAYS_SQL \
-	"SELECT k.i, " DAY("x.ts") ", avg(x.value), max(x.value), NULL, NULL, NULL, NULL" \
+	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), NULL, NULL, NULL, NULL" \
 	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
 	" JOIN capplan.samples x ON x.series_id = k.series_id" \
 	" WHERE x.ts > " AT_MS("$2::bigint") " - interval '365 days' AND x.ts <= " AT_MS("$2::bigint") \
@@ -321,7 +327,7 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 
 /* $1 run, $2 series ids, $3 methods: each series' forecast by its method. */
 #define FORECAST_DAYS_SQL \
-	"SELECT k.i, " DAY("f.ts") ", avg(f.yhat), max(f.yhat), min(f.lo80), max(f.hi80)," \
+	"SELECT k.i, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80), max(f.hi80)," \
 	" min(f.lo95), max(f.hi95)" \
 	" FROM unnest($2::integer[], $3::text[]) WITH ORDINALITY AS k(series_id, method, i)" \
 	" JOIN capplan.forecast_points f ON f.run_id = $1::bigint AND f.series_id = k.series_id" \
@@ -492,7 +498,7 @@ read_scenarios(struct capplan_db *db, struct capplan_review_data *d, const int32
 
 /* $1 runs, $2 series ids, $3 methods, $4 last (ms): an earlier forecast up to its last scored point. */
 #define ACCURACY_FORECAST_SQL \
-	"SELECT k.i, " DAY("f.ts") ", avg(f.yhat), max(f.yhat), min(f.lo80), max(f.hi80)," \
+	"SELECT k.i, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80), max(f.hi80)," \
 	" min(f.lo95), max(f.hi95)" \
 	" FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::bigint[])" \
 	" WITH ORDINALITY AS k(run_id, series_id, method, last_ms, i)" \
@@ -501,7 +507,7 @@ read_scenarios(struct capplan_db *db, struct capplan_review_data *d, const int32
 
 /* $1 series ids, $2 first (ms), $3 last (ms): what actually happened over the scored span. */
 #define ACCURACY_ACTUAL_SQL \
-	"SELECT k.i, " DAY("x.ts") ", avg(x.value), max(x.value), NULL, NULL, NULL, NULL" \
+	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), NULL, NULL, NULL, NULL" \
 	" FROM unnest($1::integer[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(series_id, first_ms," \
 	" last_ms, i) JOIN capplan.samples x ON x.series_id = k.series_id" \
 	" AND x.ts >= " AT_MS("k.first_ms") " AND x.ts <= " AT_MS("k.last_ms") \

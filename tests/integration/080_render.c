@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@
 #include <cairo.h>
 #include <csv.h>
 
+#include "db/db.h"
 #include "helpers.h"
+#include "render/review_data.h"
 
 static const char plan_text[] =
 	"version: 1\n"
@@ -422,6 +425,109 @@ test_workbook(void)
 	}
 }
 
+/*
+ * What capplan-render reads, against PostgreSQL's own day arithmetic: every
+ * series' daily history and chosen forecast, each day's mean and max (and the
+ * forecast's interval extremes) equal to an independent aggregation with
+ * date_trunc, and a NaN or infinite sample in the history left out of its
+ * day (a NaN mean would break the chart and the trend lines).  Runs last: it
+ * adds those samples to the suite's database.
+ */
+struct day_check {
+	int days, bad, nan;
+};
+
+static void
+compare_days(PGconn *conn, const char *sql, const char *const *params, const struct capplan_day *days,
+             size_t n, bool forecast, struct day_check *c)
+{
+	PGresult *res = it_query(conn, sql, forecast ? 3 : 2, params);
+
+	if (!res)
+		return;
+	IT_CHECK((size_t)PQntuples(res) == n, "%s: %d days in SQL, %zu read", params[0], PQntuples(res), n);
+	for (int i = 0; i < PQntuples(res) && (size_t)i < n; i++) {
+		double want[6];
+		double got[6] = { days[i].mean, days[i].max, days[i].lo80, days[i].hi80, days[i].lo95,
+		                  days[i].hi95 };
+		int k, cols = forecast ? 6 : 2;
+
+		c->days++;
+		if (strtoll(PQgetvalue(res, i, 0), NULL, 10) != days[i].ts)
+			c->bad++;
+		for (k = 0; k < cols; k++) {
+			want[k] = strtod(PQgetvalue(res, i, k + 1), NULL);
+			c->nan += isnan(got[k]);
+			if (!(fabs(got[k] - want[k]) <= 1e-12 * fabs(want[k]) + 1e-300))
+				c->bad++;
+		}
+	}
+	PQclear(res);
+}
+
+static void
+test_review_data_days(void)
+{
+	struct it_db *db = seeded();
+	struct capplan_review_data d;
+	struct capplan_error err;
+	struct capplan_db *conn;
+	struct day_check c = { 0, 0, 0 };
+	char as_of[32], run[32];
+	PGresult *res;
+	int rc;
+
+	/* a NaN and an infinity between two hours of the api series, inside the year shown */
+	snprintf(as_of, sizeof(as_of), "%lld", it_env.history_end);
+	res = it_query(db->conn, "INSERT INTO capplan.samples (series_id, ts, value)"
+	               " SELECT s.id, to_timestamp($1::bigint - 5400), 'NaN'::float8 FROM capplan.series s"
+	               " WHERE s.metric = 'api_requests_per_second'"
+	               " UNION ALL SELECT s.id, to_timestamp($1::bigint - 9000), 'Infinity'::float8"
+	               " FROM capplan.series s WHERE s.metric = 'api_requests_per_second'",
+	               1, (const char *const[]){ as_of });
+	PQclear(res);
+
+	capplan_error_clear(&err);
+	conn = capplan_db_connect(db->conninfo, "capplan-it", &err);
+	IT_REQUIRE(conn != NULL, "connect: %s", err.msg);
+	rc = capplan_review_data_load(conn, 0, &d, &err);
+	capplan_db_close(conn);
+	IT_REQUIRE(rc == 0, "load: %s", err.msg);
+	IT_CHECK(d.nitems >= 10, "%zu items", d.nitems);
+	snprintf(run, sizeof(run), "%lld", (long long)d.run_id);
+	for (size_t i = 0; i < d.nitems; i++) {
+		const struct capplan_render_item *it = &d.items[i];
+		const char *hp[2] = { it->labels_json, it->metric };
+		const char *fp[3] = { it->labels_json, it->metric, run };
+
+		IT_CHECK(it->nhistory > 0, "%s %s: no history read", it->resource, it->labels_json);
+		compare_days(db->conn,
+		             "SELECT (extract(epoch FROM date_trunc('day', x.ts, 'UTC')) * 1000)::bigint,"
+		             " avg(x.value), max(x.value) FROM capplan.samples x JOIN capplan.series s"
+		             " ON s.id = x.series_id WHERE s.labels = $1::jsonb AND s.metric = $2"
+		             " AND x.ts > (SELECT as_of FROM capplan.model_runs WHERE id = (SELECT max(run_id)"
+		             " FROM capplan.assessments)) - interval '365 days'"
+		             " AND x.ts <= (SELECT as_of FROM capplan.model_runs WHERE id = (SELECT max(run_id)"
+		             " FROM capplan.assessments))"
+		             " AND NOT (x.value = 'NaN' OR x.value IN ('Infinity', '-Infinity')) GROUP BY 1 ORDER BY 1",
+		             hp, it->history, it->nhistory, false, &c);
+		if (it->method[0])
+			compare_days(db->conn,
+			             "SELECT (extract(epoch FROM date_trunc('day', f.ts, 'UTC')) * 1000)::bigint,"
+			             " avg(f.yhat), max(f.yhat), min(f.lo80), max(f.hi80), min(f.lo95), max(f.hi95)"
+			             " FROM capplan.forecast_points f JOIN capplan.series s ON s.id = f.series_id"
+			             " JOIN capplan.model_fits m ON m.run_id = f.run_id AND m.series_id = f.series_id"
+			             " AND m.method = f.method AND m.chosen"
+			             " WHERE s.labels = $1::jsonb AND s.metric = $2 AND f.run_id = $3::bigint"
+			             " GROUP BY 1 ORDER BY 1",
+			             fp, it->forecast, it->nforecast, true, &c);
+	}
+	IT_CHECK(c.days > 1000, "%d days compared", c.days);
+	IT_CHECK(c.bad == 0, "%d of %d days differ from PostgreSQL's aggregation", c.bad, c.days);
+	IT_CHECK(c.nan == 0, "%d NaN values in the days read", c.nan);
+	capplan_review_data_release(&d);
+}
+
 /* The seeded database lives for the whole suite (seeding takes a while): dropped at its end. */
 static int
 suite_cleanup(void)
@@ -443,7 +549,9 @@ it_register_render(void)
 	    !CU_add_test(s, "capplan.prom and the rules pass promtool", test_prometheus_files) ||
 	    !CU_add_test(s, "summary.csv", test_summary_csv) ||
 	    !CU_add_test(s, "the workbook: openpyxl, and LibreOffice's totals are the database's",
-	                 test_workbook))
+	                 test_workbook) ||
+	    !CU_add_test(s, "the days read: PostgreSQL's own aggregation, NaN left out",
+	                 test_review_data_days))
 		return -1;
 	return 0;
 }
