@@ -502,6 +502,45 @@ done:
 	return rc;
 }
 
+/*
+ * The days the packet charts (sql/006_review_days.sql), for every series the
+ * run assessed: aggregated here, once, in the run's transaction, so that
+ * rendering reads a few rows per series rather than a year of samples.
+ */
+static int
+store_days(struct capplan_db *db, const char *run_id, int64_t as_of_ms, struct capplan_error *err)
+{
+	char as_of[CAPPLAN_TIME_BUFSZ];
+	const char *params[2] = { run_id, capplan_time_format(as_of_ms, as_of) };
+	PGresult *res;
+
+	/* PostgreSQL holds NaN above every number: the two comparisons leave it and the infinities out */
+	res = capplan_db_query(db, "store the days of history",
+	                       "INSERT INTO capplan.history_days (run_id, series_id, day, mean, max, samples)"
+	                       " SELECT $1::bigint, x.series_id, (x.ts AT TIME ZONE 'UTC')::date,"
+	                       " sum(x.value) / count(*), max(x.value), count(*) FROM capplan.samples x"
+	                       " WHERE x.series_id IN (SELECT series_id FROM capplan.assessments"
+	                       " WHERE run_id = $1::bigint) AND x.ts > $2::timestamptz - interval '365 days'"
+	                       " AND x.ts <= $2::timestamptz AND x.value < 'Infinity' AND x.value > '-Infinity'"
+	                       " GROUP BY 2, 3", 2, params, PGRES_COMMAND_OK, err);
+	if (!res)
+		return -1;
+	PQclear(res);
+	res = capplan_db_query(db, "store the days of the forecasts",
+	                       "INSERT INTO capplan.forecast_days (run_id, series_id, method, day, yhat_mean,"
+	                       " yhat_max, lo80, hi80, lo95, hi95)"
+	                       " SELECT f.run_id, f.series_id, f.method, (f.ts AT TIME ZONE 'UTC')::date,"
+	                       " sum(f.yhat) / count(*), max(f.yhat), min(f.lo80), max(f.hi80), min(f.lo95),"
+	                       " max(f.hi95) FROM capplan.forecast_points f"
+	                       " WHERE f.run_id = $1::bigint AND (f.series_id, f.method) IN"
+	                       " (SELECT series_id, method FROM capplan.assessments WHERE run_id = $1::bigint)"
+	                       " GROUP BY 1, 2, 3, 4", 1, params, PGRES_COMMAND_OK, err);
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 int
 capplan_review_run(struct capplan_db *db, int64_t run_id, int64_t as_of_ms,
                    const struct capplan_plan *plan, struct capplan_review_summary *sum,
@@ -514,5 +553,5 @@ capplan_review_run(struct capplan_db *db, int64_t run_id, int64_t as_of_ms,
 	for (size_t i = 0; i < plan->nresources; i++)
 		if (review_resource(db, id, as_of_ms, plan, &plan->resources[i], sum, err) < 0)
 			return -1;
-	return 0;
+	return store_days(db, id, as_of_ms, err);
 }

@@ -10,7 +10,9 @@
  * capplan.assessments and capplan.scenario_results (sql/004_assessments.sql).
  * A series without a sample in those 30 days, or without a capacity, is
  * stored with level 'unknown' and a note saying why: a review must show a
- * resource it cannot judge, not leave it out.
+ * resource it cannot judge, not leave it out.  Then the days the packet
+ * charts, per assessed series: capplan.history_days and capplan.forecast_days
+ * (sql/006_review_days.sql).
  */
 #ifndef CAPPLAN_PLAN_REVIEW_STORE_H
 #define CAPPLAN_PLAN_REVIEW_STORE_H

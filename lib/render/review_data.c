@@ -333,11 +333,54 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 	" JOIN capplan.forecast_points f ON f.run_id = $1::bigint AND f.series_id = k.series_id" \
 	" AND f.method = k.method GROUP BY 1, 2 ORDER BY 1, 2"
 
-/* The daily history and chosen forecast of every item: two queries in all. */
+/* The same from the days the run stored (sql/006_review_days.sql): $1 series ids, $2 run. */
+#define STORED_HISTORY_DAYS_SQL \
+	"SELECT k.i, (h.day - date '1970-01-01')::bigint * 86400000, h.mean, h.max, NULL, NULL, NULL, NULL" \
+	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
+	" JOIN capplan.history_days h ON h.run_id = $2::bigint AND h.series_id = k.series_id" \
+	" ORDER BY 1, 2"
+
+/* $1 run, $2 series ids, $3 methods. */
+#define STORED_FORECAST_DAYS_SQL \
+	"SELECT k.i, (f.day - date '1970-01-01')::bigint * 86400000, f.yhat_mean, f.yhat_max, f.lo80," \
+	" f.hi80, f.lo95, f.hi95 FROM unnest($2::integer[], $3::text[]) WITH ORDINALITY" \
+	" AS k(series_id, method, i) JOIN capplan.forecast_days f ON f.run_id = $1::bigint" \
+	" AND f.series_id = k.series_id AND f.method = k.method ORDER BY 1, 2"
+
+/*
+ * Whether the run stored its days (runs made since sql/006_review_days.sql):
+ * 1, 0, or -1 with err set.
+ */
+static int
+run_stored_days(struct capplan_db *db, int64_t run_id, struct capplan_error *err)
+{
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+	int stored;
+
+	snprintf(id, sizeof(id), "%" PRId64, run_id);
+	res = capplan_db_query(db, "look for the run's days",
+	                       "SELECT EXISTS (SELECT 1 FROM capplan.history_days WHERE run_id = $1::bigint)"
+	                       " OR EXISTS (SELECT 1 FROM capplan.forecast_days WHERE run_id = $1::bigint)",
+	                       1, params, PGRES_TUPLES_OK, err);
+	if (!res)
+		return -1;
+	stored = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return stored;
+}
+
+/*
+ * The daily history and chosen forecast of every item, two queries in all:
+ * the days the run stored, or for runs made before it stored them, the
+ * same aggregated from the samples and forecast points.
+ */
 static int
 read_item_days(struct capplan_db *db, struct capplan_review_data *d, const int32_t *series_ids,
                struct capplan_error *err)
 {
+	int stored = run_stored_days(db, d->run_id, err);
 	struct capplan_strbuf ids = CAPPLAN_STRBUF_INIT, fids = CAPPLAN_STRBUF_INIT;
 	struct capplan_strbuf methods = CAPPLAN_STRBUF_INIT;
 	struct day_dest *history = calloc(d->nitems + 1, sizeof(*history));
@@ -346,6 +389,8 @@ read_item_days(struct capplan_db *db, struct capplan_review_data *d, const int32
 	size_t nforecast = 0;
 	int bad = !history || !forecast, rc = -1;
 
+	if (stored < 0)
+		goto done;
 	for (size_t i = 0; i < d->nitems && !bad; i++) {
 		struct capplan_render_item *it = &d->items[i];
 
@@ -364,9 +409,9 @@ read_item_days(struct capplan_db *db, struct capplan_review_data *d, const int32
 	}
 	snprintf(run, sizeof(run), "%" PRId64, d->run_id);
 	snprintf(as_of, sizeof(as_of), "%" PRId64, d->as_of_ms);
-	if (read_days(db, "read the history", HISTORY_DAYS_SQL, 2,
-	              (const char *const[]){ ids.data, as_of }, history, d->nitems, err) < 0 ||
-	    read_days(db, "read the forecasts", FORECAST_DAYS_SQL, 3,
+	if (read_days(db, "read the history", stored ? STORED_HISTORY_DAYS_SQL : HISTORY_DAYS_SQL, 2,
+	              (const char *const[]){ ids.data, stored ? run : as_of }, history, d->nitems, err) < 0 ||
+	    read_days(db, "read the forecasts", stored ? STORED_FORECAST_DAYS_SQL : FORECAST_DAYS_SQL, 3,
 	              (const char *const[]){ run, fids.data, methods.data }, forecast, nforecast, err) < 0)
 		goto done;
 	rc = 0;

@@ -75,6 +75,7 @@ static const char plan_text[] =
 /* The seeded database, made once for the suite. */
 static struct it_db *render_db;
 static char out_dir[IT_PATH_MAX];
+static char plan_path[IT_PATH_MAX];
 
 static int
 run_shell(const char *cmd)
@@ -97,6 +98,7 @@ seeded(void)
 	render_db = it_db_new();
 	len = snprintf(text, sizeof(text), plan_text, it_env.prom);
 	it_write_file(plan, text, (size_t)len);
+	snprintf(plan_path, sizeof(plan_path), "%s", plan);
 	snprintf(end, sizeof(end), "%lld", it_env.history_end);
 	snprintf(month_ago, sizeof(month_ago), "%lld", it_env.history_end - 30 * 86400LL);
 	it_ingest(&r, "--db", render_db->conninfo, "--config", plan, "--end", end, "--quiet");
@@ -429,9 +431,11 @@ test_workbook(void)
  * What capplan-render reads, against PostgreSQL's own day arithmetic: every
  * series' daily history and chosen forecast, each day's mean and max (and the
  * forecast's interval extremes) equal to an independent aggregation with
- * date_trunc, and a NaN or infinite sample in the history left out of its
- * day (a NaN mean would break the chart and the trend lines).  Runs last: it
- * adds those samples to the suite's database.
+ * date_trunc, a NaN or infinite sample left out of its day (a NaN mean would
+ * break the chart and the trend lines); both as a run stores its days
+ * (capplan.history_days, forecast_days) and, for a run without them, as
+ * aggregated from the samples.  Runs last: it adds samples and a run to the
+ * suite's database.
  */
 struct day_check {
 	int days, bad, nan;
@@ -441,7 +445,7 @@ static void
 compare_days(PGconn *conn, const char *sql, const char *const *params, const struct capplan_day *days,
              size_t n, bool forecast, struct day_check *c)
 {
-	PGresult *res = it_query(conn, sql, forecast ? 3 : 2, params);
+	PGresult *res = it_query(conn, sql, 3, params);
 
 	if (!res)
 		return;
@@ -465,52 +469,41 @@ compare_days(PGconn *conn, const char *sql, const char *const *params, const str
 	PQclear(res);
 }
 
-static void
-test_review_data_days(void)
+/* Load the newest run as capplan-render does and compare every day read; false when it failed. */
+static bool
+check_days_read(struct it_db *db, const char *what)
 {
-	struct it_db *db = seeded();
 	struct capplan_review_data d;
 	struct capplan_error err;
 	struct capplan_db *conn;
 	struct day_check c = { 0, 0, 0 };
-	char as_of[32], run[32];
-	PGresult *res;
+	char run[32];
 	int rc;
-
-	/* a NaN and an infinity between two hours of the api series, inside the year shown */
-	snprintf(as_of, sizeof(as_of), "%lld", it_env.history_end);
-	res = it_query(db->conn, "INSERT INTO capplan.samples (series_id, ts, value)"
-	               " SELECT s.id, to_timestamp($1::bigint - 5400), 'NaN'::float8 FROM capplan.series s"
-	               " WHERE s.metric = 'api_requests_per_second'"
-	               " UNION ALL SELECT s.id, to_timestamp($1::bigint - 9000), 'Infinity'::float8"
-	               " FROM capplan.series s WHERE s.metric = 'api_requests_per_second'",
-	               1, (const char *const[]){ as_of });
-	PQclear(res);
 
 	capplan_error_clear(&err);
 	conn = capplan_db_connect(db->conninfo, "capplan-it", &err);
 	IT_REQUIRE(conn != NULL, "connect: %s", err.msg);
 	rc = capplan_review_data_load(conn, 0, &d, &err);
 	capplan_db_close(conn);
-	IT_REQUIRE(rc == 0, "load: %s", err.msg);
-	IT_CHECK(d.nitems >= 10, "%zu items", d.nitems);
+	IT_CHECK(rc == 0, "%s: load: %s", what, err.msg);
+	if (rc != 0)
+		return false;
+	IT_CHECK(d.nitems >= 10, "%s: %zu items", what, d.nitems);
 	snprintf(run, sizeof(run), "%lld", (long long)d.run_id);
 	for (size_t i = 0; i < d.nitems; i++) {
 		const struct capplan_render_item *it = &d.items[i];
-		const char *hp[2] = { it->labels_json, it->metric };
-		const char *fp[3] = { it->labels_json, it->metric, run };
+		const char *params[3] = { it->labels_json, it->metric, run };
 
-		IT_CHECK(it->nhistory > 0, "%s %s: no history read", it->resource, it->labels_json);
+		IT_CHECK(it->nhistory > 0, "%s: %s %s: no history read", what, it->resource, it->labels_json);
 		compare_days(db->conn,
 		             "SELECT (extract(epoch FROM date_trunc('day', x.ts, 'UTC')) * 1000)::bigint,"
 		             " avg(x.value), max(x.value) FROM capplan.samples x JOIN capplan.series s"
 		             " ON s.id = x.series_id WHERE s.labels = $1::jsonb AND s.metric = $2"
-		             " AND x.ts > (SELECT as_of FROM capplan.model_runs WHERE id = (SELECT max(run_id)"
-		             " FROM capplan.assessments)) - interval '365 days'"
-		             " AND x.ts <= (SELECT as_of FROM capplan.model_runs WHERE id = (SELECT max(run_id)"
-		             " FROM capplan.assessments))"
-		             " AND NOT (x.value = 'NaN' OR x.value IN ('Infinity', '-Infinity')) GROUP BY 1 ORDER BY 1",
-		             hp, it->history, it->nhistory, false, &c);
+		             " AND x.ts > (SELECT as_of FROM capplan.model_runs WHERE id = $3::bigint)"
+		             " - interval '365 days' AND x.ts <= (SELECT as_of FROM capplan.model_runs"
+		             " WHERE id = $3::bigint) AND NOT (x.value = 'NaN' OR x.value IN ('Infinity',"
+		             " '-Infinity')) GROUP BY 1 ORDER BY 1",
+		             params, it->history, it->nhistory, false, &c);
 		if (it->method[0])
 			compare_days(db->conn,
 			             "SELECT (extract(epoch FROM date_trunc('day', f.ts, 'UTC')) * 1000)::bigint,"
@@ -520,12 +513,47 @@ test_review_data_days(void)
 			             " AND m.method = f.method AND m.chosen"
 			             " WHERE s.labels = $1::jsonb AND s.metric = $2 AND f.run_id = $3::bigint"
 			             " GROUP BY 1 ORDER BY 1",
-			             fp, it->forecast, it->nforecast, true, &c);
+			             params, it->forecast, it->nforecast, true, &c);
 	}
-	IT_CHECK(c.days > 1000, "%d days compared", c.days);
-	IT_CHECK(c.bad == 0, "%d of %d days differ from PostgreSQL's aggregation", c.bad, c.days);
-	IT_CHECK(c.nan == 0, "%d NaN values in the days read", c.nan);
+	IT_CHECK(c.days > 1000, "%s: %d days compared", what, c.days);
+	IT_CHECK(c.bad == 0, "%s: %d of %d days differ from PostgreSQL's aggregation", what, c.bad, c.days);
+	IT_CHECK(c.nan == 0, "%s: %d NaN values in the days read", what, c.nan);
 	capplan_review_data_release(&d);
+	return true;
+}
+
+static void
+test_review_data_days(void)
+{
+	struct it_db *db = seeded();
+	char end[32];
+	struct it_run r;
+	PGresult *res;
+
+	/* a NaN and an infinity between two hours of the api series, inside the year shown */
+	snprintf(end, sizeof(end), "%lld", it_env.history_end);
+	res = it_query(db->conn, "INSERT INTO capplan.samples (series_id, ts, value)"
+	               " SELECT s.id, to_timestamp($1::bigint - 5400), 'NaN'::float8 FROM capplan.series s"
+	               " WHERE s.metric = 'api_requests_per_second'"
+	               " UNION ALL SELECT s.id, to_timestamp($1::bigint - 9000), 'Infinity'::float8"
+	               " FROM capplan.series s WHERE s.metric = 'api_requests_per_second'",
+	               1, (const char *const[]){ end });
+	PQclear(res);
+	it_model(&r, "--db", db->conninfo, "--config", plan_path, "--as-of", end, "--quiet");
+	IT_REQUIRE(r.status == 0, "model with a NaN and an infinity among the samples: %d\n%s", r.status,
+	           r.err);
+	it_run_free(&r);
+
+	IT_CHECK(it_count(db->conn, "SELECT count(*) FROM capplan.history_days WHERE run_id ="
+	                  " (SELECT max(id) FROM capplan.model_runs)", 0, NULL) >= 12 * 60,
+	         "the run stored its days of history: twelve series, sixty days");
+	check_days_read(db, "the days the run stored");
+	/* a run from before runs stored their days: the same, aggregated on reading */
+	PQclear(it_query(db->conn, "DELETE FROM capplan.history_days WHERE run_id = (SELECT max(id)"
+	                 " FROM capplan.model_runs)", 0, NULL));
+	PQclear(it_query(db->conn, "DELETE FROM capplan.forecast_days WHERE run_id = (SELECT max(id)"
+	                 " FROM capplan.model_runs)", 0, NULL));
+	check_days_read(db, "the days aggregated on reading");
 }
 
 /* The seeded database lives for the whole suite (seeding takes a while): dropped at its end. */
