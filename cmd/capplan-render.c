@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,19 +155,51 @@ make_out(const char *dir, struct capplan_error *err)
 	                         errno == EEXIST ? "a file of that name is in the way" : strerror(errno));
 }
 
+/* The writers other than the PDF: the workbook, and for the whole review the three text files. */
+struct other_writers {
+	const struct capplan_review_data *d;
+	const struct render_args *a;
+	int rc;
+	struct capplan_error err;
+};
+
+static void *
+write_others(void *arg)
+{
+	struct other_writers *w = arg;
+	const struct render_args *a = w->a;
+
+	capplan_error_clear(&w->err);
+	w->rc = capplan_xlsx_budget_write(w->d, a->out, a->part, &w->err) < 0 ||
+	        (a->part == CAPPLAN_PART_REVIEW &&
+	         (capplan_textfile_write_prom(w->d, a->out, &w->err) < 0 ||
+	          capplan_textfile_write_alert_rules(w->d, NULL, a->out, &w->err) < 0 ||
+	          capplan_textfile_write_summary_csv(w->d, a->out, &w->err) < 0)) ? -1 : 0;
+	return NULL;
+}
+
+/*
+ * The writers only read d and each writes files of its own: the PDF, the
+ * longest, here, the others meanwhile in a thread (or after it, when no
+ * thread can be had).  The first failure is reported, the PDF's first.
+ */
 static int
 write_all(const struct capplan_review_data *d, const struct render_args *a, struct capplan_error *err)
 {
-	if (a->part == CAPPLAN_PART_ACCURACY)
-		return capplan_pdf_packet_write(d, a->out, a->paper, a->part, err) < 0 ||
-		       capplan_xlsx_budget_write(d, a->out, a->part, err) < 0 ? -1 : 0;
-	if (capplan_pdf_packet_write(d, a->out, a->paper, a->part, err) < 0 ||
-	    capplan_xlsx_budget_write(d, a->out, a->part, err) < 0 ||
-	    capplan_textfile_write_prom(d, a->out, err) < 0 ||
-	    capplan_textfile_write_alert_rules(d, NULL, a->out, err) < 0 ||
-	    capplan_textfile_write_summary_csv(d, a->out, err) < 0)
-		return -1;
-	return 0;
+	struct other_writers w = { d, a, 0, { 0 } };
+	pthread_t thread;
+	bool threaded = pthread_create(&thread, NULL, write_others, &w) == 0;
+	int rc = capplan_pdf_packet_write(d, a->out, a->paper, a->part, err);
+
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (rc == 0)
+		write_others(&w);
+	if (rc == 0 && w.rc < 0) {
+		*err = w.err;
+		rc = -1;
+	}
+	return rc;
 }
 
 int

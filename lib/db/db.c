@@ -3,6 +3,7 @@
  */
 #include "db/db.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,50 @@ capplan_db_query(struct capplan_db *db, const char *purpose, const char *sql, in
 		return NULL;
 	}
 	return res;
+}
+
+PGresult *
+capplan_db_query_binary(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
+                        const char *const *values, ExecStatusType status, struct capplan_error *err)
+{
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 1);
+
+	if (PQresultStatus(res) != status) {
+		capplan_db_error(db, res, purpose, err);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static uint64_t
+get64(const PGresult *res, int row, int col)
+{
+	const unsigned char *p = (const unsigned char *)PQgetvalue(res, row, col);
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int64_t
+capplan_db_int8(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : (int64_t)get64(res, row, col);
+}
+
+double
+capplan_db_float8(const PGresult *res, int row, int col)
+{
+	uint64_t bits;
+	double v;
+
+	if (PQgetisnull(res, row, col))
+		return NAN;
+	bits = get64(res, row, col);
+	memcpy(&v, &bits, sizeof(v));
+	return v;
 }
 
 int

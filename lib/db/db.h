@@ -12,6 +12,7 @@
 #define CAPPLAN_DB_DB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
@@ -55,6 +56,20 @@ int capplan_db_exec(struct capplan_db *db, const char *purpose, const char *sql,
 PGresult *capplan_db_query(struct capplan_db *db, const char *purpose, const char *sql,
                            int nparams, const char *const *values, ExecStatusType status,
                            struct capplan_error *err);
+
+/*
+ * The same with the result in binary: numbers as their bytes in network
+ * order (capplan_db_int8, capplan_db_float8), no text to format or parse.
+ */
+PGresult *capplan_db_query_binary(struct capplan_db *db, const char *purpose, const char *sql,
+                                  int nparams, const char *const *values, ExecStatusType status,
+                                  struct capplan_error *err);
+/* The built-in types' OIDs (fixed in PostgreSQL's catalog; the server headers are not needed for two). */
+#define CAPPLAN_PG_INT8_OID 20
+#define CAPPLAN_PG_FLOAT8_OID 701
+/* A binary bigint or double precision field of res; NaN for a NULL float8. */
+int64_t capplan_db_int8(const PGresult *res, int row, int col);
+double capplan_db_float8(const PGresult *res, int row, int col);
 
 int capplan_db_begin(struct capplan_db *db, struct capplan_error *err);
 int capplan_db_commit(struct capplan_db *db, struct capplan_error *err);

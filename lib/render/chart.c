@@ -592,6 +592,13 @@ capplan_canvas_init_dry(struct capplan_canvas *cv)
 }
 
 void
+capplan_canvas_retarget(struct capplan_canvas *cv, cairo_t *cr)
+{
+	cv->cr = cr;
+	pango_cairo_update_context(cr, cv->context);
+}
+
+void
 capplan_canvas_release(struct capplan_canvas *cv)
 {
 	if (cv->layout)

@@ -162,6 +162,8 @@ struct capplan_canvas {
  * canvas does not own).  0, or -1 when pango cannot make them.
  */
 int capplan_canvas_init(struct capplan_canvas *cv, cairo_t *cr);
+/* Draw on another cairo context from now on (keeping the fonts and layout). */
+void capplan_canvas_retarget(struct capplan_canvas *cv, cairo_t *cr);
 /*
  * A canvas that draws nothing, for a rehearsal pass that only counts pages:
  * its cr is cairo's inert context (every drawing call returns at once) and

@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -949,8 +950,26 @@ box_title(struct packet *pk, double x, double y, double w, const char *text)
 	capplan_chart_text(&pk->cv, text, x, y, w, &st);
 }
 
+/* A resource page's frame: the page, the running header, its outline entry. */
 static void
-item_page(struct packet *pk, size_t index)
+item_head(struct packet *pk, size_t index)
+{
+	begin_page(pk, section_titles[SEC_ITEMS]);
+	if (index == 0)
+		section_starts(pk, SEC_ITEMS);
+	if (pk->final) {
+		char link[32], *name = capplan_chart_plain_text(pk->d->items[index].resource);
+
+		snprintf(link, sizeof(link), "page=%d", pk->page);
+		if (name)
+			cairo_pdf_surface_add_outline(pk->surface, pk->outline_items, name, link, 0);
+		free(name);
+	}
+}
+
+/* What a resource page shows: title, chart, trends, facts.  Touches only pk's canvas. */
+static void
+item_body(struct packet *pk, size_t index)
 {
 	const struct capplan_review_data *d = pk->d;
 	const struct capplan_render_item *it = &d->items[index];
@@ -959,18 +978,6 @@ item_page(struct packet *pk, size_t index)
 	char a[96], b[96], c[96], text[512];
 	struct capplan_rgb red = capplan_chart_level_color(CAPPLAN_RENDER_CRITICAL);
 	static const char *const trend_names[3] = { "30 days", "90 days", "12 months" };
-
-	begin_page(pk, section_titles[SEC_ITEMS]);
-	if (index == 0)
-		section_starts(pk, SEC_ITEMS);
-	if (pk->final) {
-		char link[32], *name = capplan_chart_plain_text(it->resource);
-
-		snprintf(link, sizeof(link), "page=%d", pk->page);
-		if (name)
-			cairo_pdf_surface_add_outline(pk->surface, pk->outline_items, name, link, 0);
-		free(name);
-	}
 
 	/* the level badge and the title */
 	capplan_chart_round_rect(pk->cr, pk->x1 - badge, y + 1, badge, 20, 4);
@@ -1987,12 +1994,167 @@ to_file(void *closure, const unsigned char *data, unsigned int length)
 	return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* ---- the resource pages, drawn ahead on another core ---- */
+
+/*
+ * The resource pages are most of the packet, and each costs about as much
+ * to lay out and draw (pango, cairo's recording) as it does to write out
+ * (cairo's PDF: numbers, deflate).  In the drawing pass a helper thread, with
+ * a canvas of its own, draws each page's body into a recording surface, a
+ * few pages ahead; the main thread puts the frame around it (page, running
+ * header, outline entry) and replays the body into the PDF.  The pages are
+ * the same as drawn in one thread; only the work is shared.
+ */
+#define AHEAD_PAGES 6        /* recorded bodies waiting at most: memory stays bounded */
+
+struct ahead {
+	struct packet wk;            /* the helper's copy of the packet, drawing on its own canvas */
+	cairo_surface_t **bodies;    /* per item: its recorded body, until replayed */
+	size_t n;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	size_t drawn, taken;         /* bodies recorded; replayed (under lock) */
+	bool stop, failed;           /* under lock */
+};
+
+static void *
+ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+	cairo_rectangle_t page = { 0, 0, a->wk.pw, a->wk.ph };
+	bool ok = true;
+
+	for (size_t i = 0; i < a->n && ok; i++) {
+		cairo_surface_t *rec;
+		cairo_t *cr;
+
+		pthread_mutex_lock(&a->lock);
+		while (!a->stop && i >= a->taken + AHEAD_PAGES)
+			pthread_cond_wait(&a->moved, &a->lock);
+		ok = !a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (!ok)
+			break;
+		rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+		cr = cairo_create(rec);
+		if (i == 0)
+			ok = capplan_canvas_init(&a->wk.cv, cr) == 0;
+		else
+			capplan_canvas_retarget(&a->wk.cv, cr);
+		a->wk.cr = cr;
+		if (ok)
+			item_body(&a->wk, i);
+		ok = ok && !a->wk.oom && cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+		cairo_destroy(cr);
+		a->wk.cr = NULL;
+		pthread_mutex_lock(&a->lock);
+		a->bodies[i] = rec;
+		a->drawn = i + 1;
+		a->failed = !ok;
+		pthread_cond_broadcast(&a->moved);
+		pthread_mutex_unlock(&a->lock);
+	}
+	capplan_canvas_release(&a->wk.cv);
+	return NULL;
+}
+
+/* Start the helper on pk's resource pages; false (draw them in this thread) when it cannot start. */
+static bool
+ahead_start(struct ahead *a, const struct packet *pk)
+{
+	memset(a, 0, sizeof(*a));
+	a->n = pk->d->nitems;
+	a->bodies = calloc(a->n + 1, sizeof(*a->bodies));
+	if (!a->bodies)
+		return false;
+	a->wk = *pk;
+	a->wk.cr = NULL;
+	memset(&a->wk.cv, 0, sizeof(a->wk.cv));
+	a->wk.surface = NULL;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->moved, NULL);
+	if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		pthread_cond_destroy(&a->moved);
+		free(a->bodies);
+		a->bodies = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Item i's recorded body, once the helper has it; NULL when it failed. */
+static cairo_surface_t *
+ahead_take(struct ahead *a, size_t i)
+{
+	cairo_surface_t *rec;
+
+	pthread_mutex_lock(&a->lock);
+	while (a->drawn <= i && !a->failed)
+		pthread_cond_wait(&a->moved, &a->lock);
+	rec = a->drawn > i && !(a->failed && a->drawn == i + 1) ? a->bodies[i] : NULL;
+	a->bodies[i] = NULL;
+	a->taken = i + 1;
+	pthread_cond_broadcast(&a->moved);
+	pthread_mutex_unlock(&a->lock);
+	return rec;
+}
+
+/* Stop the helper, wait for it, free what it recorded and nobody replayed. */
+static void
+ahead_end(struct ahead *a)
+{
+	if (!a->bodies)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->moved);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->thread, NULL);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->bodies[i])
+			cairo_surface_destroy(a->bodies[i]);
+	free(a->bodies);
+	a->bodies = NULL;
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->moved);
+}
+
+/* The resource pages: in the drawing pass with the helper, else (or without one) here. */
+static void
+item_pages(struct packet *pk)
+{
+	struct ahead a;
+	bool helped = pk->final && pk->d->nitems > 1 && ahead_start(&a, pk);
+
+	for (size_t i = 0; i < pk->d->nitems; i++) {
+		cairo_surface_t *body;
+
+		item_head(pk, i);
+		if (!helped) {
+			item_body(pk, i);
+			continue;
+		}
+		body = ahead_take(&a, i);
+		if (!body) {
+			pk->oom = 1;   /* the helper ran out of memory or cairo failed: say so, stop */
+			break;
+		}
+		cairo_save(pk->cr);
+		cairo_set_source_surface(pk->cr, body, 0, 0);
+		cairo_paint(pk->cr);
+		cairo_restore(pk->cr);
+		cairo_surface_destroy(body);
+	}
+	if (helped)
+		ahead_end(&a);
+}
+
 /* The pages in order: both passes run exactly this. */
 static void
 draw_pages(struct packet *pk)
 {
-	const struct capplan_review_data *d = pk->d;
-
 	pk->page = 0;
 	pk->open = false;
 	cover(pk);
@@ -2003,8 +2165,7 @@ draw_pages(struct packet *pk)
 	}
 	summary(pk);
 	gauges(pk);
-	for (size_t i = 0; i < d->nitems; i++)
-		item_page(pk, i);
+	item_pages(pk);
 	exhaustion(pk);
 	headroom(pk);
 	accuracy(pk);

@@ -259,27 +259,45 @@ struct day_dest {
 	size_t *n;
 };
 
+/* The columns' types, as read in binary: bigint key and day, then six double precision. */
+static bool
+days_typed(const PGresult *res)
+{
+	if (PQnfields(res) != 8 || PQftype(res, 0) != CAPPLAN_PG_INT8_OID || PQftype(res, 1) != CAPPLAN_PG_INT8_OID)
+		return false;
+	for (int c = 2; c < 8; c++)
+		if (PQftype(res, c) != CAPPLAN_PG_FLOAT8_OID)
+			return false;
+	return true;
+}
+
 static int
 read_days(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
           const char *const *params, const struct day_dest *dest, size_t ndest,
           struct capplan_error *err)
 {
-	PGresult *res = capplan_db_query(db, purpose, sql, nparams, params, PGRES_TUPLES_OK, err);
+	/* binary: these are most of the numbers read, and text would cost formatting and parsing */
+	PGresult *res = capplan_db_query_binary(db, purpose, sql, nparams, params, PGRES_TUPLES_OK, err);
 	int rows, row = 0;
 
 	if (!res)
 		return -1;
+	if (!days_typed(res)) {
+		PQclear(res);
+		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected column types", purpose);
+	}
 	rows = PQntuples(res);
 	while (row < rows) {
-		long key = strtol(PQgetvalue(res, row, 0), NULL, 10);
+		int64_t key = capplan_db_int8(res, row, 0);
 		int end = row;
 		struct capplan_day *days;
 
-		while (end < rows && strtol(PQgetvalue(res, end, 0), NULL, 10) == key)
+		while (end < rows && capplan_db_int8(res, end, 0) == key)
 			end++;
-		if (key < 1 || (size_t)key > ndest || *dest[key - 1].days) {
+		if (key < 1 || (uint64_t)key > ndest || *dest[key - 1].days) {
 			PQclear(res);
-			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected key %ld", purpose, key);
+			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected key %" PRId64, purpose,
+			                         key);
 		}
 		days = calloc((size_t)(end - row), sizeof(*days));
 		if (!days) {
@@ -289,21 +307,21 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 		*dest[key - 1].days = days;
 		*dest[key - 1].n = (size_t)(end - row);
 		for (; row < end; row++, days++) {
-			struct cursor c = { res, row, 1 };
-
-			days->ts = next_ms(&c);
-			days->mean = next_double(&c);
-			days->max = next_double(&c);
-			days->lo80 = next_double(&c);
-			days->hi80 = next_double(&c);
-			days->lo95 = next_double(&c);
-			days->hi95 = next_double(&c);
+			days->ts = capplan_db_int8(res, row, 1);
+			days->mean = capplan_db_float8(res, row, 2);
+			days->max = capplan_db_float8(res, row, 3);
+			days->lo80 = capplan_db_float8(res, row, 4);
+			days->hi80 = capplan_db_float8(res, row, 5);
+			days->lo95 = capplan_db_float8(res, row, 6);
+			days->hi95 = capplan_db_float8(res, row, 7);
 		}
 	}
 	PQclear(res);
 	return 0;
 }
 
+/* History days have no interval: four typed NULLs in its place. */
+#define NO_BOUNDS "NULL::float8, NULL::float8, NULL::float8, NULL::float8"
 /* The UTC day of ts as ms: plain arithmetic on the epoch, cheaper than date_trunc in a zone. */
 #define DAY(col) "(floor(date_part('epoch', " col ") / 86400) * 86400000)::bigint"
 /* A time passed as ms since the epoch. */
@@ -319,7 +337,7 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 
 /* $1 series ids, $2 as of (ms): the year of history up to as of. */
 #define HISTORY_DAYS_SQL \
-	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), NULL, NULL, NULL, NULL" \
+	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
 	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
 	" JOIN capplan.samples x ON x.series_id = k.series_id" \
 	" WHERE x.ts > " AT_MS("$2::bigint") " - interval '365 days' AND x.ts <= " AT_MS("$2::bigint") \
@@ -335,7 +353,7 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 
 /* The same from the days the run stored (sql/006_review_days.sql): $1 series ids, $2 run. */
 #define STORED_HISTORY_DAYS_SQL \
-	"SELECT k.i, (h.day - date '1970-01-01')::bigint * 86400000, h.mean, h.max, NULL, NULL, NULL, NULL" \
+	"SELECT k.i, (h.day - date '1970-01-01')::bigint * 86400000, h.mean, h.max, " NO_BOUNDS \
 	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
 	" JOIN capplan.history_days h ON h.run_id = $2::bigint AND h.series_id = k.series_id" \
 	" ORDER BY 1, 2"
@@ -552,7 +570,7 @@ read_scenarios(struct capplan_db *db, struct capplan_review_data *d, const int32
 
 /* $1 series ids, $2 first (ms), $3 last (ms): what actually happened over the scored span. */
 #define ACCURACY_ACTUAL_SQL \
-	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), NULL, NULL, NULL, NULL" \
+	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
 	" FROM unnest($1::integer[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(series_id, first_ms," \
 	" last_ms, i) JOIN capplan.samples x ON x.series_id = k.series_id" \
 	" AND x.ts >= " AT_MS("k.first_ms") " AND x.ts <= " AT_MS("k.last_ms") \
