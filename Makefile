@@ -141,13 +141,21 @@ lint:
 bench: $(BINS)
 	$(Q)scripts/bench-ingest
 
+# The drivers live in SHAREDIR/scripts beside what they source, linked from BINDIR.
+DRIVERS := quarterly-review monthly-checkin weekly-check
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)/scripts
 	install -m 755 $(PROGRAMS:%=bin/%) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(DRIVERS:%=scripts/%) $(DESTDIR)$(SHAREDIR)/scripts
+	install -m 644 scripts/driver-common.bash $(DESTDIR)$(SHAREDIR)/scripts
+	for d in $(DRIVERS); do ln -sf $(SHAREDIR)/scripts/$$d $(DESTDIR)$(BINDIR)/$$d; done
 
 uninstall:
-	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(DRIVERS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man1/quarterly-review.1
+	rm -rf $(DESTDIR)$(SHAREDIR)/scripts
 
 clean:
 	rm -rf build bin

@@ -247,23 +247,34 @@ read_item(struct cursor *c, struct capplan_render_item *it)
 }
 
 /*
- * The days of many series in one query.  Each query below takes its keys as
- * arrays, numbers them with WITH ORDINALITY, and returns rows of (key, day ms,
- * mean, max, lo80, hi80, lo95, hi95) ordered by key and day; row key k goes to
- * dest[k - 1].  One statement per kind of day rather than one per series: the
- * server reads each table once, and a packet of 200 series costs a handful of
- * round trips instead of a thousand.
+ * The days of many series in one query: rows of (series id, day ms, mean,
+ * max, lo80, hi80, lo95, hi95) ordered by series and day, each series' rows
+ * going to every destination with its id (an id can be the usage of two
+ * resources).  One statement per kind of day rather than one per series: the
+ * server reads each table once, and a packet of 200 series costs a handful
+ * of round trips instead of a thousand.  Ordered by series, the days a run
+ * stored come straight off their primary key, with no sort.
  */
 struct day_dest {
+	int32_t series;
 	struct capplan_day **days;
 	size_t *n;
 };
+
+static int
+cmp_dest(const void *a, const void *b)
+{
+	const struct day_dest *x = a, *y = b;
+
+	return (x->series > y->series) - (x->series < y->series);
+}
 
 /* The columns' types, as read in binary: bigint key and day, then six double precision. */
 static bool
 days_typed(const PGresult *res)
 {
-	if (PQnfields(res) != 8 || PQftype(res, 0) != CAPPLAN_PG_INT8_OID || PQftype(res, 1) != CAPPLAN_PG_INT8_OID)
+	if (PQnfields(res) != 8 || PQftype(res, 0) != CAPPLAN_PG_INT8_OID ||
+	    PQftype(res, 1) != CAPPLAN_PG_INT8_OID)
 		return false;
 	for (int c = 2; c < 8; c++)
 		if (PQftype(res, c) != CAPPLAN_PG_FLOAT8_OID)
@@ -271,59 +282,85 @@ days_typed(const PGresult *res)
 	return true;
 }
 
+/* Rows [row, end) of res as days, into one new array. */
+static struct capplan_day *
+days_of(const PGresult *res, int row, int end)
+{
+	struct capplan_day *days = calloc((size_t)(end - row), sizeof(*days));
+
+	for (int i = 0; days && row < end; row++, i++) {
+		days[i].ts = capplan_db_int8(res, row, 1);
+		days[i].mean = capplan_db_float8(res, row, 2);
+		days[i].max = capplan_db_float8(res, row, 3);
+		days[i].lo80 = capplan_db_float8(res, row, 4);
+		days[i].hi80 = capplan_db_float8(res, row, 5);
+		days[i].lo95 = capplan_db_float8(res, row, 6);
+		days[i].hi95 = capplan_db_float8(res, row, 7);
+	}
+	return days;
+}
+
+/* Each group of rows to the destinations of its series (dest sorted by series). */
+static int
+distribute_days(const PGresult *res, const struct day_dest *dest, size_t ndest, const char *purpose,
+                struct capplan_error *err)
+{
+	int rows = PQntuples(res), row = 0;
+
+	while (row < rows) {
+		int64_t series = capplan_db_int8(res, row, 0);
+		int end = row;
+		size_t lo = 0, hi = ndest;
+
+		while (end < rows && capplan_db_int8(res, end, 0) == series)
+			end++;
+		while (lo < hi) {   /* the first destination of this series */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (dest[mid].series < series)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == ndest || dest[lo].series != series || *dest[lo].days)
+			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected series %" PRId64,
+			                         purpose, series);
+		for (; lo < ndest && dest[lo].series == series; lo++) {
+			*dest[lo].days = days_of(res, row, end);
+			if (!*dest[lo].days)
+				return oom(err);
+			*dest[lo].n = (size_t)(end - row);
+		}
+		row = end;
+	}
+	return 0;
+}
+
 static int
 read_days(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
-          const char *const *params, const struct day_dest *dest, size_t ndest,
-          struct capplan_error *err)
+          const char *const *params, struct day_dest *dest, size_t ndest, struct capplan_error *err)
 {
 	/* binary: these are most of the numbers read, and text would cost formatting and parsing */
 	PGresult *res = capplan_db_query_binary(db, purpose, sql, nparams, params, PGRES_TUPLES_OK, err);
-	int rows, row = 0;
+	int rc;
 
 	if (!res)
 		return -1;
-	if (!days_typed(res)) {
-		PQclear(res);
-		return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected column types", purpose);
-	}
-	rows = PQntuples(res);
-	while (row < rows) {
-		int64_t key = capplan_db_int8(res, row, 0);
-		int end = row;
-		struct capplan_day *days;
-
-		while (end < rows && capplan_db_int8(res, end, 0) == key)
-			end++;
-		if (key < 1 || (uint64_t)key > ndest || *dest[key - 1].days) {
-			PQclear(res);
-			return capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected key %" PRId64, purpose,
-			                         key);
-		}
-		days = calloc((size_t)(end - row), sizeof(*days));
-		if (!days) {
-			PQclear(res);
-			return oom(err);
-		}
-		*dest[key - 1].days = days;
-		*dest[key - 1].n = (size_t)(end - row);
-		for (; row < end; row++, days++) {
-			days->ts = capplan_db_int8(res, row, 1);
-			days->mean = capplan_db_float8(res, row, 2);
-			days->max = capplan_db_float8(res, row, 3);
-			days->lo80 = capplan_db_float8(res, row, 4);
-			days->hi80 = capplan_db_float8(res, row, 5);
-			days->lo95 = capplan_db_float8(res, row, 6);
-			days->hi95 = capplan_db_float8(res, row, 7);
-		}
-	}
+	qsort(dest, ndest, sizeof(*dest), cmp_dest);
+	if (!days_typed(res))
+		rc = capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "%s: unexpected column types", purpose);
+	else
+		rc = distribute_days(res, dest, ndest, purpose, err);
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 /* History days have no interval: four typed NULLs in its place. */
 #define NO_BOUNDS "NULL::float8, NULL::float8, NULL::float8, NULL::float8"
 /* The UTC day of ts as ms: plain arithmetic on the epoch, cheaper than date_trunc in a zone. */
 #define DAY(col) "(floor(date_part('epoch', " col ") / 86400) * 86400000)::bigint"
+/* A date as ms. */
+#define DATE_MS(col) "(" col " - date '1970-01-01')::bigint * 86400000"
 /* A time passed as ms since the epoch. */
 #define AT_MS(ms) "(timestamptz 'epoch' + " ms " * interval '1 millisecond')"
 /*
@@ -335,35 +372,28 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 /* The mean of a day: the same number as avg(), without avg's sum of squares. */
 #define MEAN(col) "sum(" col ") / count(*)"
 
-/* $1 series ids, $2 as of (ms): the year of history up to as of. */
+/* The days a run stored (sql/006_review_days.sql), $1 the run: straight off the primary keys. */
+#define STORED_HISTORY_DAYS_SQL \
+	"SELECT h.series_id::bigint, " DATE_MS("h.day") ", h.mean, h.max, " NO_BOUNDS \
+	" FROM capplan.history_days h WHERE h.run_id = $1::bigint ORDER BY h.series_id, h.day"
+#define STORED_FORECAST_DAYS_SQL \
+	"SELECT f.series_id::bigint, " DATE_MS("f.day") ", f.yhat_mean, f.yhat_max, f.lo80, f.hi80," \
+	" f.lo95, f.hi95 FROM capplan.forecast_days f WHERE f.run_id = $1::bigint" \
+	" ORDER BY f.series_id, f.method, f.day"
+
+/* For a run that stored none, aggregated here: $1 series ids, $2 as of (ms): the year of history. */
 #define HISTORY_DAYS_SQL \
-	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
-	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
-	" JOIN capplan.samples x ON x.series_id = k.series_id" \
-	" WHERE x.ts > " AT_MS("$2::bigint") " - interval '365 days' AND x.ts <= " AT_MS("$2::bigint") \
+	"SELECT x.series_id::bigint, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
+	" FROM capplan.samples x WHERE x.series_id = ANY ($1::integer[])" \
+	" AND x.ts > " AT_MS("$2::bigint") " - interval '365 days' AND x.ts <= " AT_MS("$2::bigint") \
 	" AND " REAL("x.value") " GROUP BY 1, 2 ORDER BY 1, 2"
 
-/* $1 run, $2 series ids, $3 methods: each series' forecast by its method. */
+/* $1 run, $2 series ids, $3 their methods: each series' chosen forecast. */
 #define FORECAST_DAYS_SQL \
-	"SELECT k.i, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80), max(f.hi80)," \
-	" min(f.lo95), max(f.hi95)" \
-	" FROM unnest($2::integer[], $3::text[]) WITH ORDINALITY AS k(series_id, method, i)" \
-	" JOIN capplan.forecast_points f ON f.run_id = $1::bigint AND f.series_id = k.series_id" \
-	" AND f.method = k.method GROUP BY 1, 2 ORDER BY 1, 2"
-
-/* The same from the days the run stored (sql/006_review_days.sql): $1 series ids, $2 run. */
-#define STORED_HISTORY_DAYS_SQL \
-	"SELECT k.i, (h.day - date '1970-01-01')::bigint * 86400000, h.mean, h.max, " NO_BOUNDS \
-	" FROM unnest($1::integer[]) WITH ORDINALITY AS k(series_id, i)" \
-	" JOIN capplan.history_days h ON h.run_id = $2::bigint AND h.series_id = k.series_id" \
-	" ORDER BY 1, 2"
-
-/* $1 run, $2 series ids, $3 methods. */
-#define STORED_FORECAST_DAYS_SQL \
-	"SELECT k.i, (f.day - date '1970-01-01')::bigint * 86400000, f.yhat_mean, f.yhat_max, f.lo80," \
-	" f.hi80, f.lo95, f.hi95 FROM unnest($2::integer[], $3::text[]) WITH ORDINALITY" \
-	" AS k(series_id, method, i) JOIN capplan.forecast_days f ON f.run_id = $1::bigint" \
-	" AND f.series_id = k.series_id AND f.method = k.method ORDER BY 1, 2"
+	"SELECT f.series_id::bigint, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80)," \
+	" max(f.hi80), min(f.lo95), max(f.hi95) FROM capplan.forecast_points f" \
+	" WHERE f.run_id = $1::bigint AND (f.series_id, f.method) IN" \
+	" (SELECT * FROM unnest($2::integer[], $3::text[])) GROUP BY 1, 2 ORDER BY 1, 2"
 
 /*
  * Whether the run stored its days (runs made since sql/006_review_days.sql):
@@ -412,11 +442,11 @@ read_item_days(struct capplan_db *db, struct capplan_review_data *d, const int32
 	for (size_t i = 0; i < d->nitems && !bad; i++) {
 		struct capplan_render_item *it = &d->items[i];
 
-		history[i] = (struct day_dest){ &it->history, &it->nhistory };
+		history[i] = (struct day_dest){ series_ids[i], &it->history, &it->nhistory };
 		bad = capplan_db_array_add_int(&ids, series_ids[i]) < 0;
 		if (!it->method[0] || bad)
 			continue;
-		forecast[nforecast++] = (struct day_dest){ &it->forecast, &it->nforecast };
+		forecast[nforecast++] = (struct day_dest){ series_ids[i], &it->forecast, &it->nforecast };
 		bad = capplan_db_array_add_int(&fids, series_ids[i]) < 0 ||
 		      capplan_db_array_add_text(&methods, it->method) < 0;
 	}
@@ -427,12 +457,17 @@ read_item_days(struct capplan_db *db, struct capplan_review_data *d, const int32
 	}
 	snprintf(run, sizeof(run), "%" PRId64, d->run_id);
 	snprintf(as_of, sizeof(as_of), "%" PRId64, d->as_of_ms);
-	if (read_days(db, "read the history", stored ? STORED_HISTORY_DAYS_SQL : HISTORY_DAYS_SQL, 2,
-	              (const char *const[]){ ids.data, stored ? run : as_of }, history, d->nitems, err) < 0 ||
-	    read_days(db, "read the forecasts", stored ? STORED_FORECAST_DAYS_SQL : FORECAST_DAYS_SQL, 3,
-	              (const char *const[]){ run, fids.data, methods.data }, forecast, nforecast, err) < 0)
-		goto done;
-	rc = 0;
+	if (stored)
+		rc = read_days(db, "read the history", STORED_HISTORY_DAYS_SQL, 1,
+		               (const char *const[]){ run }, history, d->nitems, err) < 0 ||
+		     read_days(db, "read the forecasts", STORED_FORECAST_DAYS_SQL, 1,
+		               (const char *const[]){ run }, forecast, nforecast, err) < 0 ? -1 : 0;
+	else
+		rc = read_days(db, "read the history", HISTORY_DAYS_SQL, 2,
+		               (const char *const[]){ ids.data, as_of }, history, d->nitems, err) < 0 ||
+		     read_days(db, "read the forecasts", FORECAST_DAYS_SQL, 3,
+		               (const char *const[]){ run, fids.data, methods.data }, forecast, nforecast,
+		               err) < 0 ? -1 : 0;
 done:
 	capplan_strbuf_release(&ids);
 	capplan_strbuf_release(&fids);
@@ -561,22 +596,22 @@ read_scenarios(struct capplan_db *db, struct capplan_review_data *d, const int32
 
 /* $1 runs, $2 series ids, $3 methods, $4 last (ms): an earlier forecast up to its last scored point. */
 #define ACCURACY_FORECAST_SQL \
-	"SELECT k.i, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80), max(f.hi80)," \
+	"SELECT k.series_id::bigint, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80), max(f.hi80)," \
 	" min(f.lo95), max(f.hi95)" \
 	" FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::bigint[])" \
-	" WITH ORDINALITY AS k(run_id, series_id, method, last_ms, i)" \
+	" AS k(run_id, series_id, method, last_ms)" \
 	" JOIN capplan.forecast_points f ON f.run_id = k.run_id AND f.series_id = k.series_id" \
 	" AND f.method = k.method AND f.ts <= " AT_MS("k.last_ms") " GROUP BY 1, 2 ORDER BY 1, 2"
 
 /* $1 series ids, $2 first (ms), $3 last (ms): what actually happened over the scored span. */
 #define ACCURACY_ACTUAL_SQL \
-	"SELECT k.i, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
-	" FROM unnest($1::integer[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(series_id, first_ms," \
-	" last_ms, i) JOIN capplan.samples x ON x.series_id = k.series_id" \
+	"SELECT k.series_id::bigint, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
+	" FROM unnest($1::integer[], $2::bigint[], $3::bigint[]) AS k(series_id, first_ms, last_ms)" \
+	" JOIN capplan.samples x ON x.series_id = k.series_id" \
 	" AND x.ts >= " AT_MS("k.first_ms") " AND x.ts <= " AT_MS("k.last_ms") \
 	" WHERE " REAL("x.value") " GROUP BY 1, 2 ORDER BY 1, 2"
 
-/* The earlier forecasts and the actuals of every scoring read: two queries in all. */
+/* The earlier forecasts and the actuals of every scoring read (one per series): two queries in all. */
 static int
 read_accuracy_days(struct capplan_db *db, struct capplan_review_data *d, const int32_t *series,
                    struct capplan_error *err)
@@ -591,8 +626,8 @@ read_accuracy_days(struct capplan_db *db, struct capplan_review_data *d, const i
 	for (size_t i = 0; i < d->naccuracy && !bad; i++) {
 		struct capplan_render_accuracy *a = &d->accuracy[i];
 
-		forecast[i] = (struct day_dest){ &a->forecast, &a->nforecast };
-		actual[i] = (struct day_dest){ &a->actual, &a->nactual };
+		forecast[i] = (struct day_dest){ series[i], &a->forecast, &a->nforecast };
+		actual[i] = (struct day_dest){ series[i], &a->actual, &a->nactual };
 		bad = capplan_db_array_add_int(&runs, a->run_id) < 0 ||
 		      capplan_db_array_add_int(&ids, series[i]) < 0 ||
 		      capplan_db_array_add_text(&methods, a->method) < 0 ||
