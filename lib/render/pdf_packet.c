@@ -794,6 +794,8 @@ item_chart(struct packet *pk, const struct capplan_render_item *it, double x, do
 	char label[96], num[48];
 	int lane = 0;
 	static const int64_t windows[3] = { 30, 90, 365 }, extend[3] = { 15, 30, 60 };
+	const struct capplan_day *forecast = it->forecast;
+	size_t nforecast = it->nforecast;
 
 	slopes[0] = slopes[1] = slopes[2] = NAN;
 	f.t0 = it->nhistory ? it->history[0].ts : d->as_of_ms - 365 * DAY_MS;
@@ -861,14 +863,22 @@ item_chart(struct packet *pk, const struct capplan_render_item *it, double x, do
 		}
 	}
 
-	/* the forecast's bands, then the lines */
-	capplan_chart_band(&f, it->forecast, it->nforecast, CAPPLAN_DAY_LO95, CAPPLAN_DAY_HI95,
+	/*
+	 * The forecast's bands, then the lines.  The forecast is drawn from the
+	 * day after the history's last: the day of as_of holds only its last
+	 * hours of forecast, whose mean of a daily cycle is no day's mean.
+	 */
+	while (nforecast && it->nhistory && forecast->ts <= it->history[it->nhistory - 1].ts) {
+		forecast++;
+		nforecast--;
+	}
+	capplan_chart_band(&f, forecast, nforecast, CAPPLAN_DAY_LO95, CAPPLAN_DAY_HI95,
 	                   capplan_chart_accent, 0.13);
-	capplan_chart_band(&f, it->forecast, it->nforecast, CAPPLAN_DAY_LO80, CAPPLAN_DAY_HI80,
+	capplan_chart_band(&f, forecast, nforecast, CAPPLAN_DAY_LO80, CAPPLAN_DAY_HI80,
 	                   capplan_chart_accent, 0.22);
 	capplan_chart_line(&f, it->history, it->nhistory, CAPPLAN_DAY_MAX, rgb(0.62, 0.66, 0.73), 0.45, 0);
 	capplan_chart_line(&f, it->history, it->nhistory, CAPPLAN_DAY_MEAN, rgb(0.25, 0.27, 0.30), 0.8, 0);
-	capplan_chart_line(&f, it->forecast, it->nforecast, CAPPLAN_DAY_MEAN, capplan_chart_accent, 1.4, 0);
+	capplan_chart_line(&f, forecast, nforecast, CAPPLAN_DAY_MEAN, capplan_chart_accent, 1.4, 0);
 
 	/* trends: OLS on the daily means over each window, drawn a little past as_of */
 	for (int k = 0; k < 3; k++) {
