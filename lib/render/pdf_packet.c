@@ -71,6 +71,7 @@ struct packet {
 	char as_of[48];
 	int64_t next_from, next_to;    /* the next quarter, [from, to) */
 	int oom;
+	int misnumbered;               /* a resource page not where the rehearsal put it */
 };
 
 /* ---- small formatting ---- */
@@ -185,17 +186,14 @@ end_page(struct packet *pk)
 	pk->open = false;
 }
 
+/* The running header (unless running is NULL: the cover) and the footer of page `page`. */
 static void
-begin_page(struct packet *pk, const char *running)
+draw_frame(struct packet *pk, const char *running, int page)
 {
 	struct capplan_chart_style st;
 	char text[256];
 	cairo_t *cr = pk->cr;
 
-	end_page(pk);
-	pk->page++;
-	pk->open = true;
-	pk->running = running;
 	if (running) {
 		st = style(8, true, capplan_chart_accent);
 		capplan_chart_text(&pk->cv, pk->doc_title, pk->x0, 34, 0, &st);
@@ -218,11 +216,29 @@ begin_page(struct packet *pk, const char *running)
 	         pk->d->version ? pk->d->version : "", pk->d->run_id, pk->as_of);
 	capplan_chart_text(&pk->cv, text, pk->x0, pk->ph - 40, pk->w * 0.7, &st);
 	if (pk->total)
-		snprintf(text, sizeof(text), "Page %d of %d", pk->page, pk->total);
+		snprintf(text, sizeof(text), "Page %d of %d", page, pk->total);
 	else
-		snprintf(text, sizeof(text), "Page %d", pk->page);
+		snprintf(text, sizeof(text), "Page %d", page);
 	st.align = CAPPLAN_ALIGN_RIGHT;
 	capplan_chart_text(&pk->cv, text, pk->x1, pk->ph - 40, 0, &st);
+}
+
+/* A new page: its number; its frame drawn unless `framed` says someone else draws it. */
+static void
+new_page(struct packet *pk, const char *running, bool framed)
+{
+	end_page(pk);
+	pk->page++;
+	pk->open = true;
+	pk->running = running;
+	if (framed)
+		draw_frame(pk, running, pk->page);
+}
+
+static void
+begin_page(struct packet *pk, const char *running)
+{
+	new_page(pk, running, true);
 }
 
 /* A section starts on this page: remember it, and give it an outline entry. */
@@ -716,24 +732,43 @@ summary(struct packet *pk)
 
 /* ---- utilisation gauges ---- */
 
+static size_t
+gauge_pages(const struct capplan_review_data *d)
+{
+	size_t per = CAPPLAN_PDF_GAUGES_PER_PAGE;
+
+	return d->nitems ? (d->nitems + per - 1) / per : 1;
+}
+
+/* A gauges page: the page, and its frame unless the body brings it. */
 static void
-gauges(struct packet *pk)
+gauges_head(struct packet *pk, size_t p, bool framed)
+{
+	new_page(pk, section_titles[SEC_GAUGES], framed);
+	if (p == 0)
+		section_starts(pk, SEC_GAUGES);
+	if (pk->page != pk->first[SEC_GAUGES] + (int)p)
+		pk->misnumbered = pk->page;
+}
+
+/* What gauges page p shows (with its frame when `framed`, as item_body). */
+static void
+gauges_body(struct packet *pk, size_t p, bool framed)
 {
 	const struct capplan_review_data *d = pk->d;
-	size_t per = CAPPLAN_PDF_GAUGES_PER_PAGE, pages = d->nitems ? (d->nitems + per - 1) / per : 1;
+	size_t per = CAPPLAN_PDF_GAUGES_PER_PAGE;
 	double top = TOP + 2 * SLOT + 14, cw = pk->w / 3, ch = (pk->bottom - top) / 4;
 
-	for (size_t p = 0; p < pages; p++) {
-		begin_page(pk, section_titles[SEC_GAUGES]);
-		if (p == 0)
-			section_starts(pk, SEC_GAUGES);
+	if (framed)
+		draw_frame(pk, section_titles[SEC_GAUGES], pk->first[SEC_GAUGES] + (int)p);
+	{
 		page_title(pk, "Utilisation", p > 0);
 		intro(pk, "Current utilisation of each series against its own thresholds: green below "
 		      "warning, yellow from warning to critical, red above critical; grey when unknown. "
 		      "Most urgent first.", TOP + 2 * SLOT - 6, 2);
 		if (d->nitems == 0) {
 			intro(pk, "No resource series was assessed in this run.", top + 10, 1);
-			continue;
+			return;
 		}
 		for (size_t k = 0; k < per && p * per + k < d->nitems; k++) {
 			const struct capplan_render_item *it = &d->items[p * per + k];
@@ -960,13 +995,15 @@ box_title(struct packet *pk, double x, double y, double w, const char *text)
 	capplan_chart_text(&pk->cv, text, x, y, w, &st);
 }
 
-/* A resource page's frame: the page, the running header, its outline entry. */
+/* A resource page: the page, its outline entry, and its frame unless the body brings it. */
 static void
-item_head(struct packet *pk, size_t index)
+item_head(struct packet *pk, size_t index, bool framed)
 {
-	begin_page(pk, section_titles[SEC_ITEMS]);
+	new_page(pk, section_titles[SEC_ITEMS], framed);
 	if (index == 0)
 		section_starts(pk, SEC_ITEMS);
+	if (pk->page != pk->first[SEC_ITEMS] + (int)index)
+		pk->misnumbered = pk->page;   /* a helper's frame would say another number */
 	if (pk->final) {
 		char link[32], *name = capplan_chart_plain_text(pk->d->items[index].resource);
 
@@ -977,9 +1014,13 @@ item_head(struct packet *pk, size_t index)
 	}
 }
 
-/* What a resource page shows: title, chart, trends, facts.  Touches only pk's canvas. */
+/*
+ * What a resource page shows: title, chart, trends, facts; with the frame
+ * too when `framed` (the helper's pages: their number is known, the
+ * rehearsal found where the section starts).  Touches only pk's canvas.
+ */
 static void
-item_body(struct packet *pk, size_t index)
+item_body(struct packet *pk, size_t index, bool framed)
 {
 	const struct capplan_review_data *d = pk->d;
 	const struct capplan_render_item *it = &d->items[index];
@@ -989,6 +1030,8 @@ item_body(struct packet *pk, size_t index)
 	struct capplan_rgb red = capplan_chart_level_color(CAPPLAN_RENDER_CRITICAL);
 	static const char *const trend_names[3] = { "30 days", "90 days", "12 months" };
 
+	if (framed)
+		draw_frame(pk, section_titles[SEC_ITEMS], pk->first[SEC_ITEMS] + (int)index);
 	/* the level badge and the title */
 	capplan_chart_round_rect(pk->cr, pk->x1 - badge, y + 1, badge, 20, 4);
 	capplan_chart_set_color(pk->cr, capplan_chart_level_color(it->level), 1);
@@ -2004,27 +2047,28 @@ to_file(void *closure, const unsigned char *data, unsigned int length)
 	return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* ---- the resource pages, drawn ahead on another core ---- */
+/* ---- the gauges and resource pages, drawn ahead on another core ---- */
 
 /*
- * The resource pages are most of the packet, and each costs about as much
- * to lay out and draw (pango, cairo's recording) as it does to write out
- * (cairo's PDF: numbers, deflate).  In the drawing pass a helper thread, with
- * a canvas of its own, draws each page's body into a recording surface, a
- * few pages ahead; the main thread puts the frame around it (page, running
- * header, outline entry) and replays the body into the PDF.  The pages are
- * the same as drawn in one thread; only the work is shared.
+ * The gauges and the resource pages are most of the packet, and each page
+ * costs about as much to lay out and draw (pango, cairo's recording) as it
+ * does to write out (cairo's PDF: numbers, deflate).  In the drawing pass a
+ * helper thread, with a canvas of its own, draws each of these pages whole
+ * (frame included: the rehearsal says which page number each gets) into a
+ * recording surface, a few pages ahead; the main thread keeps the page
+ * count, the outline and the sections, and replays each page into the PDF.
+ * The pages are the same as drawn in one thread; only the work is shared.
  */
-#define AHEAD_PAGES 6        /* recorded bodies waiting at most: memory stays bounded */
+#define AHEAD_PAGES 6        /* recorded pages waiting at most: memory stays bounded */
 
 struct ahead {
 	struct packet wk;            /* the helper's copy of the packet, drawing on its own canvas */
-	cairo_surface_t **bodies;    /* per item: its recorded body, until replayed */
-	size_t n;
+	cairo_surface_t **pages;     /* per job: the recorded page, until replayed */
+	size_t ngauges, n;           /* jobs: the gauges pages, then one per item */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
-	size_t drawn, taken;         /* bodies recorded; replayed (under lock) */
+	size_t drawn, taken;         /* pages recorded; replayed (under lock) */
 	bool stop, failed;           /* under lock */
 };
 
@@ -2053,13 +2097,15 @@ ahead_main(void *arg)
 		else
 			capplan_canvas_retarget(&a->wk.cv, cr);
 		a->wk.cr = cr;
-		if (ok)
-			item_body(&a->wk, i);
+		if (ok && i < a->ngauges)
+			gauges_body(&a->wk, i, true);
+		else if (ok)
+			item_body(&a->wk, i - a->ngauges, true);
 		ok = ok && !a->wk.oom && cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 		cairo_destroy(cr);
 		a->wk.cr = NULL;
 		pthread_mutex_lock(&a->lock);
-		a->bodies[i] = rec;
+		a->pages[i] = rec;
 		a->drawn = i + 1;
 		a->failed = !ok;
 		pthread_cond_broadcast(&a->moved);
@@ -2069,14 +2115,15 @@ ahead_main(void *arg)
 	return NULL;
 }
 
-/* Start the helper on pk's resource pages; false (draw them in this thread) when it cannot start. */
+/* Start the helper on pk's gauges and resource pages; false (draw them here) when it cannot start. */
 static bool
 ahead_start(struct ahead *a, const struct packet *pk)
 {
 	memset(a, 0, sizeof(*a));
-	a->n = pk->d->nitems;
-	a->bodies = calloc(a->n + 1, sizeof(*a->bodies));
-	if (!a->bodies)
+	a->ngauges = gauge_pages(pk->d);
+	a->n = a->ngauges + pk->d->nitems;
+	a->pages = calloc(a->n + 1, sizeof(*a->pages));
+	if (!a->pages)
 		return false;
 	a->wk = *pk;
 	a->wk.cr = NULL;
@@ -2087,78 +2134,77 @@ ahead_start(struct ahead *a, const struct packet *pk)
 	if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
 		pthread_mutex_destroy(&a->lock);
 		pthread_cond_destroy(&a->moved);
-		free(a->bodies);
-		a->bodies = NULL;
+		free(a->pages);
+		a->pages = NULL;
 		return false;
 	}
 	return true;
 }
 
-/* Item i's recorded body, once the helper has it; NULL when it failed. */
-static cairo_surface_t *
-ahead_take(struct ahead *a, size_t i)
+/* Replay job i's page once the helper has it; false (pk->oom set) when it failed. */
+static bool
+ahead_replay(struct ahead *a, struct packet *pk, size_t i)
 {
 	cairo_surface_t *rec;
 
 	pthread_mutex_lock(&a->lock);
 	while (a->drawn <= i && !a->failed)
 		pthread_cond_wait(&a->moved, &a->lock);
-	rec = a->drawn > i && !(a->failed && a->drawn == i + 1) ? a->bodies[i] : NULL;
-	a->bodies[i] = NULL;
+	rec = a->drawn > i && !(a->failed && a->drawn == i + 1) ? a->pages[i] : NULL;
+	a->pages[i] = NULL;
 	a->taken = i + 1;
 	pthread_cond_broadcast(&a->moved);
 	pthread_mutex_unlock(&a->lock);
-	return rec;
+	if (!rec) {
+		pk->oom = 1;   /* the helper ran out of memory or cairo failed: say so, stop */
+		return false;
+	}
+	cairo_save(pk->cr);
+	cairo_set_source_surface(pk->cr, rec, 0, 0);
+	cairo_paint(pk->cr);
+	cairo_restore(pk->cr);
+	cairo_surface_destroy(rec);
+	return true;
 }
 
 /* Stop the helper, wait for it, free what it recorded and nobody replayed. */
 static void
 ahead_end(struct ahead *a)
 {
-	if (!a->bodies)
-		return;
 	pthread_mutex_lock(&a->lock);
 	a->stop = true;
 	pthread_cond_broadcast(&a->moved);
 	pthread_mutex_unlock(&a->lock);
 	pthread_join(a->thread, NULL);
 	for (size_t i = 0; i < a->n; i++)
-		if (a->bodies[i])
-			cairo_surface_destroy(a->bodies[i]);
-	free(a->bodies);
-	a->bodies = NULL;
+		if (a->pages[i])
+			cairo_surface_destroy(a->pages[i]);
+	free(a->pages);
+	a->pages = NULL;
 	pthread_mutex_destroy(&a->lock);
 	pthread_cond_destroy(&a->moved);
 }
 
-/* The resource pages: in the drawing pass with the helper, else (or without one) here. */
+/* The gauges pages, then a page per resource: replayed from the helper a, or drawn here. */
 static void
-item_pages(struct packet *pk)
+gauges_and_items(struct packet *pk, struct ahead *a)
 {
-	struct ahead a;
-	bool helped = pk->final && pk->d->nitems > 1 && ahead_start(&a, pk);
+	size_t ngauges = gauge_pages(pk->d);
 
-	for (size_t i = 0; i < pk->d->nitems; i++) {
-		cairo_surface_t *body;
-
-		item_head(pk, i);
-		if (!helped) {
-			item_body(pk, i);
-			continue;
-		}
-		body = ahead_take(&a, i);
-		if (!body) {
-			pk->oom = 1;   /* the helper ran out of memory or cairo failed: say so, stop */
-			break;
-		}
-		cairo_save(pk->cr);
-		cairo_set_source_surface(pk->cr, body, 0, 0);
-		cairo_paint(pk->cr);
-		cairo_restore(pk->cr);
-		cairo_surface_destroy(body);
+	for (size_t p = 0; p < ngauges; p++) {
+		gauges_head(pk, p, !a);
+		if (!a)
+			gauges_body(pk, p, false);
+		else if (!ahead_replay(a, pk, p))
+			return;
 	}
-	if (helped)
-		ahead_end(&a);
+	for (size_t i = 0; i < pk->d->nitems; i++) {
+		item_head(pk, i, !a);
+		if (!a)
+			item_body(pk, i, false);
+		else if (!ahead_replay(a, pk, ngauges + i))
+			return;
+	}
 }
 
 /* The pages in order: both passes run exactly this. */
@@ -2174,8 +2220,14 @@ draw_pages(struct packet *pk)
 		return;
 	}
 	summary(pk);
-	gauges(pk);
-	item_pages(pk);
+	{
+		struct ahead a;
+		bool helped = pk->final && pk->d->nitems > 1 && ahead_start(&a, pk);
+
+		gauges_and_items(pk, helped ? &a : NULL);
+		if (helped)
+			ahead_end(&a);
+	}
 	exhaustion(pk);
 	headroom(pk);
 	accuracy(pk);
@@ -2231,6 +2283,11 @@ draw(struct packet *pk, FILE *fp, struct capplan_error *err)
 	draw_pages(pk);
 	if (pk->oom) {
 		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "out of memory");
+		goto done;
+	}
+	if (pk->misnumbered) {
+		capplan_error_set(err, CAPPLAN_EX_SOFTWARE, "page %d of the packet is not where its rehearsal"
+		                  " put it", pk->misnumbered);
 		goto done;
 	}
 	if (pk->page != pk->total) {
