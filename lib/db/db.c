@@ -149,11 +149,12 @@ capplan_db_exec(struct capplan_db *db, const char *purpose, const char *sql,
 	return rc;
 }
 
-PGresult *
-capplan_db_query(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
-                 const char *const *values, ExecStatusType status, struct capplan_error *err)
+/* A statement with text parameters, its result in text (0) or binary (1); NULL unless it has `status`. */
+static PGresult *
+query(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
+      const char *const *values, ExecStatusType status, int format, struct capplan_error *err)
 {
-	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0);
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, format);
 
 	if (PQresultStatus(res) != status) {
 		capplan_db_error(db, res, purpose, err);
@@ -164,17 +165,17 @@ capplan_db_query(struct capplan_db *db, const char *purpose, const char *sql, in
 }
 
 PGresult *
+capplan_db_query(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
+                 const char *const *values, ExecStatusType status, struct capplan_error *err)
+{
+	return query(db, purpose, sql, nparams, values, status, 0, err);
+}
+
+PGresult *
 capplan_db_query_binary(struct capplan_db *db, const char *purpose, const char *sql, int nparams,
                         const char *const *values, ExecStatusType status, struct capplan_error *err)
 {
-	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 1);
-
-	if (PQresultStatus(res) != status) {
-		capplan_db_error(db, res, purpose, err);
-		PQclear(res);
-		return NULL;
-	}
-	return res;
+	return query(db, purpose, sql, nparams, values, status, 1, err);
 }
 
 static uint64_t
