@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/polyline.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 
@@ -572,6 +573,13 @@ capplan_canvas_init(struct capplan_canvas *cv, cairo_t *cr)
 	if (cv->fontmap)
 		cv->context = pango_font_map_create_context(cv->fontmap);
 	if (cv->context) {
+		/*
+		 * Glyphs where the font puts them: rounding their positions to
+		 * whole points is for screens, and on paper it spaces the letters
+		 * of small text unevenly (and makes the PDF spell out a correction
+		 * after nearly every glyph).
+		 */
+		pango_context_set_round_glyph_positions(cv->context, FALSE);
 		pango_cairo_update_context(cr, cv->context);
 		cv->layout = pango_layout_new(cv->context);
 	}
@@ -891,30 +899,100 @@ clamp_y(const struct capplan_chart_frame *f, double y)
 	return fmax(f->y - 4 * f->h, fmin(f->y + 5 * f->h, y));
 }
 
+/*
+ * How far a point may lie from the line drawn instead of through it: a ninth
+ * of a point (0.04 mm), matplotlib's threshold for the same simplification.
+ */
+#define SIMPLIFY_TOLERANCE (1.0 / 9)
+
+/* Room for the points of one line or band edge, and the simplifier's scratch. */
+struct trace {
+	struct capplan_point *pt;
+	bool *keep;
+	size_t *stack;
+	size_t n;
+};
+
+/* false: no memory, and the caller draws every point (trace_add does). */
+static bool
+trace_init(struct trace *tr, size_t cap)
+{
+	size_t each = sizeof(struct capplan_point) + sizeof(bool) + sizeof(size_t);
+	char *room = cap > 0 ? malloc(cap * each) : NULL;
+
+	tr->n = 0;
+	tr->pt = (struct capplan_point *)room;
+	tr->stack = room ? (size_t *)(room + cap * sizeof(struct capplan_point)) : NULL;
+	tr->keep = room ? (bool *)(room + cap * (sizeof(struct capplan_point) + sizeof(size_t)))
+	                : NULL;
+	return room != NULL;
+}
+
+static void
+trace_release(struct trace *tr)
+{
+	free(tr->pt);
+	tr->pt = NULL;
+}
+
+/* Adds a point, or without room draws it at once (move: the first of a path). */
+static void
+trace_add(struct trace *tr, cairo_t *cr, double x, double y, bool move)
+{
+	if (tr->pt) {
+		tr->pt[tr->n++] = (struct capplan_point){ x, y };
+	} else if (move) {
+		cairo_move_to(cr, x, y);
+	} else {
+		cairo_line_to(cr, x, y);
+	}
+}
+
+/* Draws the points added since the last flush, simplified (move: start a new path). */
+static void
+trace_flush(struct trace *tr, cairo_t *cr, bool move)
+{
+	if (!tr->pt || tr->n == 0)
+		return;
+	capplan_polyline_simplify(tr->pt, tr->n, SIMPLIFY_TOLERANCE, tr->keep, tr->stack);
+	for (size_t i = 0; i < tr->n; i++) {
+		if (!tr->keep[i])
+			continue;
+		if (i == 0 && move)
+			cairo_move_to(cr, tr->pt[i].x, tr->pt[i].y);
+		else
+			cairo_line_to(cr, tr->pt[i].x, tr->pt[i].y);
+	}
+	tr->n = 0;
+}
+
 void
 capplan_chart_line(struct capplan_chart_frame *f, const struct capplan_day *days, size_t n,
                    enum capplan_day_field field, struct capplan_rgb color, double width, double dash)
 {
 	cairo_t *cr = f->cv->cr;
+	struct trace tr;
 	bool pen = false;
 
+	if (f->cv->dry)
+		return;
+	trace_init(&tr, n);
 	clip_plot(f);
 	cairo_new_path(cr);
 	for (size_t i = 0; i < n; i++) {
 		double v = capplan_day_value(&days[i], field);
-		double x = capplan_chart_x(f, days[i].ts), y;
+		double x = capplan_chart_x(f, days[i].ts);
 
 		if (!isfinite(v)) {
+			trace_flush(&tr, cr, true);
 			pen = false;
 			continue;
 		}
-		y = clamp_y(f, capplan_chart_y(f, v));
-		if (pen)
-			cairo_line_to(cr, x, y);
-		else
-			cairo_move_to(cr, x, y);
+		trace_add(&tr, cr, x, clamp_y(f, capplan_chart_y(f, v)), !pen);
 		pen = true;
 	}
+	trace_flush(&tr, cr, true);
+	trace_release(&tr);
 	capplan_chart_set_color(cr, color, 1);
 	cairo_set_line_width(cr, width);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -924,43 +1002,51 @@ capplan_chart_line(struct capplan_chart_frame *f, const struct capplan_day *days
 	cairo_restore(cr);
 }
 
+static bool
+band_at(const struct capplan_day *d, enum capplan_day_field lo, enum capplan_day_field hi)
+{
+	return isfinite(capplan_day_value(d, lo)) && isfinite(capplan_day_value(d, hi));
+}
+
 void
 capplan_chart_band(struct capplan_chart_frame *f, const struct capplan_day *days, size_t n,
                    enum capplan_day_field lo, enum capplan_day_field hi, struct capplan_rgb color,
                    double alpha)
 {
 	cairo_t *cr = f->cv->cr;
+	struct trace tr;
 	size_t i = 0;
 
+	if (f->cv->dry)
+		return;
+	trace_init(&tr, n);
 	clip_plot(f);
 	cairo_new_path(cr);
 	while (i < n) {
 		size_t j;
 
-		while (i < n && !(isfinite(capplan_day_value(&days[i], lo)) &&
-		                  isfinite(capplan_day_value(&days[i], hi))))
+		while (i < n && !band_at(&days[i], lo, hi))
 			i++;
 		j = i;
-		while (j < n && isfinite(capplan_day_value(&days[j], lo)) &&
-		       isfinite(capplan_day_value(&days[j], hi)))
+		while (j < n && band_at(&days[j], lo, hi))
 			j++;
 		if (j > i) {
-			for (size_t k = i; k < j; k++) {
-				double x = capplan_chart_x(f, days[k].ts);
-				double y = clamp_y(f, capplan_chart_y(f, capplan_day_value(&days[k], hi)));
-
-				if (k == i)
-					cairo_move_to(cr, x, y);
-				else
-					cairo_line_to(cr, x, y);
-			}
+			/* the upper edge forwards, then the lower edge back: each simplified alone */
+			for (size_t k = i; k < j; k++)
+				trace_add(&tr, cr, capplan_chart_x(f, days[k].ts),
+				          clamp_y(f, capplan_chart_y(f, capplan_day_value(&days[k], hi))),
+				          k == i);
+			trace_flush(&tr, cr, true);
 			for (size_t k = j; k-- > i;)
-				cairo_line_to(cr, capplan_chart_x(f, days[k].ts),
-				              clamp_y(f, capplan_chart_y(f, capplan_day_value(&days[k], lo))));
+				trace_add(&tr, cr, capplan_chart_x(f, days[k].ts),
+				          clamp_y(f, capplan_chart_y(f, capplan_day_value(&days[k], lo))),
+				          false);
+			trace_flush(&tr, cr, false);
 			cairo_close_path(cr);
 		}
 		i = j;
 	}
+	trace_release(&tr);
 	capplan_chart_set_color(cr, color, alpha);
 	cairo_fill(cr);
 	cairo_restore(cr);

@@ -40,6 +40,7 @@ static const struct {
 	{ "render_xlsx", register_render_xlsx_suite },
 	{ "render_textfile", register_render_textfile_suite },
 	{ "render_pdf", register_render_pdf_suite },
+	{ "render_polyline", register_render_polyline_suite },
 };
 
 static int
