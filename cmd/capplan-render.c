@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "plan/config.h"
 #include "render/pdf_packet.h"
+#include "render/reprice.h"
 #include "render/review_data.h"
 #include "render/textfile.h"
 #include "render/xlsx_budget.h"
@@ -28,6 +30,7 @@ struct render_args {
 	const char *db;
 	const char *run;
 	const char *out;
+	const char *config;
 	enum capplan_paper paper;
 	enum capplan_render_part part;
 	int quiet;
@@ -55,6 +58,8 @@ usage(void)
 	printf("Options:\n");
 	printf("  -o, --out=DIR              the output folder (created when missing)\n");
 	printf("  -r, --run=ID|latest        the model run (default: the newest with assessments)\n");
+	printf("  -c, --config=PLAN          price the run at this plan's unit costs and currency\n"
+	       "                             (default: the prices of the plan the run was made with)\n");
 	printf("      --paper=a4|letter      the PDF's page size (default: a4)\n");
 	printf("      --only=forecast-vs-actual  write the forecast-vs-actual part alone\n");
 	printf("\nConnection options:\n");
@@ -63,8 +68,9 @@ usage(void)
 	printf("  -q, --quiet                no summary lines\n");
 	printf("  -V, --version              print the version and exit\n");
 	printf("  -?, --help                 show this help and exit\n");
-	printf("\nExit status: 0 ok, 64 usage, 66 no assessed run, 69 database unavailable,\n"
-	       "70 internal error, 73 cannot create output.\n");
+	printf("\nExit status: 0 ok, 64 usage, 66 no assessed run or no plan file, 69 database\n"
+	       "unavailable, 70 internal error, 73 cannot create output, 78 bad plan, or a resource\n"
+	       "of the run missing from it.\n");
 }
 
 static int
@@ -85,6 +91,7 @@ enum { OPT_PAPER = 256, OPT_ONLY };
 static const struct option long_options[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "run", required_argument, NULL, 'r' },
+	{ "config", required_argument, NULL, 'c' },
 	{ "paper", required_argument, NULL, OPT_PAPER },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "db", required_argument, NULL, 'd' },
@@ -99,10 +106,11 @@ parse_args(int argc, char **argv, struct render_args *a, int64_t *run_id, struct
 
 	a->paper = CAPPLAN_PAPER_A4;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:r:d:q", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:c:d:q", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->out = optarg; break;
 		case 'r': a->run = optarg; break;
+		case 'c': a->config = optarg; break;
 		case OPT_PAPER:
 			if (strcmp(optarg, "a4") == 0)
 				a->paper = CAPPLAN_PAPER_A4;
@@ -209,6 +217,7 @@ main(int argc, char **argv)
 	struct capplan_review_data data;
 	struct capplan_error err;
 	struct capplan_db *db = NULL;
+	struct capplan_plan *plan = NULL;
 	int64_t run_id;
 	int status = CAPPLAN_OK;
 
@@ -223,12 +232,15 @@ main(int argc, char **argv)
 	memset(&args, 0, sizeof(args));
 	memset(&data, 0, sizeof(data));
 	capplan_error_clear(&err);
-	if (parse_args(argc, argv, &args, &run_id, &err) < 0 || make_out(args.out, &err) < 0) {
+	if (parse_args(argc, argv, &args, &run_id, &err) < 0 || make_out(args.out, &err) < 0 ||
+	    (args.config && !(plan = capplan_plan_load(args.config, &err)))) {
 		status = report(&err);
 		goto out;
 	}
 	db = capplan_db_connect(args.db, progname, &err);
-	if (!db || capplan_review_data_load(db, run_id, &data, &err) < 0 || write_all(&data, &args, &err) < 0) {
+	if (!db || capplan_review_data_load(db, run_id, &data, &err) < 0 ||
+	    (plan && capplan_review_data_reprice(&data, plan, &err) < 0) ||
+	    write_all(&data, &args, &err) < 0) {
 		status = report(&err);
 		goto out;
 	}
@@ -243,6 +255,7 @@ main(int argc, char **argv)
 		       data.naccuracy, args.out);
 out:
 	capplan_review_data_release(&data);
+	capplan_plan_free(plan);
 	capplan_db_close(db);
 	return status;
 }

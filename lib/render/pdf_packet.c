@@ -1977,6 +1977,11 @@ cost(struct packet *pk)
 	snprintf(text, sizeof(text), "Now: a quarter at today's nodes; %s and %s: at the nodes each "
 	         "quarter needs with N+2.", pk->quarter, pk->next_quarter);
 	flow_line(pk, text, &st);
+	if (d->prices_from) {
+		snprintf(text, sizeof(text), "Priced at the unit costs of %s, not those of the plan the "
+		         "run was made with.", d->prices_from);
+		flow_line(pk, text, &st);
+	}
 	if (d->nitems == 0)
 		flow_line(pk, "No resource series was assessed in this run.", &st);
 	else

@@ -782,5 +782,6 @@ capplan_review_data_release(struct capplan_review_data *d)
 	}
 	free(d->accuracy);
 	free(d->version);
+	free(d->prices_from);
 	memset(d, 0, sizeof(*d));
 }

@@ -108,6 +108,8 @@ struct capplan_review_data {
 	int64_t quarter_start_ms[2];              /* the quarter under way and the next (the cost columns) */
 	char currency[4];                         /* "USD" */
 	char *version;                            /* capplan version of the run */
+	char *prices_from;                        /* the plan that priced it (render --config);
+	                                             NULL: the run's own plan */
 	struct capplan_render_item *items;        /* sorted by urgency: level (worst first), then days to full */
 	size_t nitems;
 	struct capplan_render_scenario *scenarios;   /* by scenario (plan order), then item */

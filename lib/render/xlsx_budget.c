@@ -1071,6 +1071,15 @@ about(struct xb *b, lxw_worksheet *ws)
 	put_text(b, ws, r++, 1, b->quarter[1], NULL);
 	put_text(b, ws, r, 0, "currency", b->bold);
 	put_text(b, ws, r++, 1, b->currency[0] ? b->currency : "(not a currency code)", NULL);
+	put_text(b, ws, r, 0, "unit costs", b->bold);
+	if (d->prices_from) {
+		char from[512];
+
+		snprintf(from, sizeof(from), "from %s, at render time", d->prices_from);
+		put_text(b, ws, r++, 1, from, b->wrap);
+	} else {
+		put_text(b, ws, r++, 1, "from the plan the model run was made with", NULL);
+	}
 	put_text(b, ws, r, 0, "capplan", b->bold);
 	put_text(b, ws, r++, 1, d->version ? d->version : "", NULL);
 	r++;

@@ -428,6 +428,73 @@ test_workbook(void)
 }
 
 /*
+ * --config: the same run at a later plan's prices (each unit cost doubled, in
+ * EUR).  The workbook's totals are then twice the database's, its About sheet
+ * names the plan, and a plan without one of the run's resources is refused
+ * with 78 before any file is written.
+ */
+static void
+test_repriced(void)
+{
+	struct it_db *db = seeded();
+	const char *plan = it_tmp_path(".yml"), *bad = it_tmp_path(".yml");
+	const char *want[3] = { "cost_quarter_current", "cost_quarter1", "cost_quarter2" };
+	char cmd[4 * IT_PATH_MAX], dir[IT_PATH_MAX], path[IT_PATH_MAX];
+	double cost[3];
+	struct it_run r;
+	char *out;
+
+	snprintf(cmd, sizeof(cmd), "sed -e 's/unit_cost: 40$/unit_cost: 80/' -e 's/unit_cost: 280$/unit_cost: 560/'"
+	         " -e 's/^horizon:/currency: EUR\\nhorizon:/' '%s' > '%s' &&"
+	         " sed -e 's/name: odd-volume/name: other-volume/' '%s' > '%s'", plan_path, plan, plan_path, bad);
+	IT_REQUIRE(run_shell(cmd) == 0, "%s", cmd);
+	snprintf(dir, sizeof(dir), "%s/repriced", it_env.tmp);
+	it_render(&r, "--db", db->conninfo, "--config", plan, "--out", dir, "--quiet");
+	IT_REQUIRE(r.status == 0, "render --config: %d\n%s", r.status, r.err);
+	it_run_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 -c 'import openpyxl, sys\n"
+	         "wb = openpyxl.load_workbook(sys.argv[1], data_only=True)\n"
+	         "ws = wb[\"Budget\"]\n"
+	         "head = [c.value for c in ws[1]]\n"
+	         "assert \"unit cost / node / month (EUR)\" in head, head\n"
+	         "about = [r[1] for r in wb[\"About\"].iter_rows(values_only=True) if r[0] == \"unit costs\"]\n"
+	         "assert about == [\"from \" + sys.argv[2] + \", at render time\"], about\n"
+	         "row = [r for r in ws.iter_rows(values_only=True) if r[0] == \"total\"][0]\n"
+	         "print(\"ok\", row[11], row[12], row[13])' '%s/capacity-budget.xlsx' '%s'", dir, plan);
+	out = capture(cmd);
+	IT_REQUIRE(out != NULL && it_starts_with(out, "ok "), "openpyxl: %s", out ? out : "failed");
+	IT_REQUIRE(sscanf(out + 3, "%lf %lf %lf", &cost[0], &cost[1], &cost[2]) == 3, "%s", out);
+	free(out);
+	for (int k = 0; k < 3; k++) {
+		char sql[256], *db_total;
+		double v;
+
+		snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM capplan.latest_assessment", want[k]);
+		db_total = it_scalar(db->conn, sql, 0, NULL);
+		IT_REQUIRE(db_total != NULL, "%s", sql);
+		v = 2 * strtod(db_total, NULL);
+		IT_CHECK(v > 0 && fabs(cost[k] - v) <= 1e-9 * v, "%s: the workbook's total %.2f, twice the"
+		         " database's %s", want[k], cost[k], db_total);
+		free(db_total);
+	}
+	snprintf(path, sizeof(path), "%s/capacity-review.pdf", dir);
+	snprintf(cmd, sizeof(cmd), "pdftotext '%s' - | tr '\\n' ' '", path);
+	out = capture(cmd);
+	IT_CHECK(out && strstr(out, "Cost per quarter (EUR)") && strstr(out, "Priced at the unit costs of"),
+	         "the PDF's cost page: %s", out ? "no EUR or no note" : "pdftotext failed");
+	free(out);
+
+	snprintf(dir, sizeof(dir), "%s/refused", it_env.tmp);
+	it_render(&r, "--db", db->conninfo, "--config", bad, "--out", dir, "--quiet");
+	IT_CHECK(r.status == 78, "a plan without odd-volume: %d\n%s", r.status, r.err);
+	IT_CHECK(strstr(r.err, "resources: no resource \"odd-volume\"") != NULL, "%s", r.err);
+	it_run_free(&r);
+	snprintf(path, sizeof(path), "%s/capacity-budget.xlsx", dir);
+	IT_CHECK(access(path, F_OK) != 0, "%s written", path);
+}
+
+/*
  * What capplan-render reads, against PostgreSQL's own day arithmetic: every
  * series' daily history and chosen forecast, each day's mean and max (and the
  * forecast's interval extremes) equal to an independent aggregation with
@@ -578,6 +645,7 @@ it_register_render(void)
 	    !CU_add_test(s, "summary.csv", test_summary_csv) ||
 	    !CU_add_test(s, "the workbook: openpyxl, and LibreOffice's totals are the database's",
 	                 test_workbook) ||
+	    !CU_add_test(s, "--config: the run at a later plan's prices", test_repriced) ||
 	    !CU_add_test(s, "the days read: PostgreSQL's own aggregation, NaN left out",
 	                 test_review_data_days))
 		return -1;

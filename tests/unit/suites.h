@@ -29,6 +29,7 @@ int register_render_xlsx_suite(void);
 int register_render_textfile_suite(void);
 int register_render_pdf_suite(void);
 int register_render_polyline_suite(void);
+int register_render_reprice_suite(void);
 
 /* The folder of the test fixtures (tests/fixtures), set by test_main. */
 extern const char *capplan_test_fixtures;

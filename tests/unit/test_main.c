@@ -41,6 +41,7 @@ static const struct {
 	{ "render_textfile", register_render_textfile_suite },
 	{ "render_pdf", register_render_pdf_suite },
 	{ "render_polyline", register_render_polyline_suite },
+	{ "render_reprice", register_render_reprice_suite },
 };
 
 static int
