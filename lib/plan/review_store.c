@@ -505,7 +505,9 @@ done:
 /*
  * The days the packet charts (sql/006_review_days.sql), for every series the
  * run assessed: aggregated here, once, in the run's transaction, so that
- * rendering reads a few rows per series rather than a year of samples.
+ * rendering reads a few rows per series rather than a year of samples.  The
+ * year starts on a whole UTC day: the day the window cuts in two would chart
+ * as a dip (or a peak) in a series with a daily cycle.
  */
 static int
 store_days(struct capplan_db *db, const char *run_id, int64_t as_of_ms, struct capplan_error *err)
@@ -520,7 +522,8 @@ store_days(struct capplan_db *db, const char *run_id, int64_t as_of_ms, struct c
 	                       " SELECT $1::bigint, x.series_id, (x.ts AT TIME ZONE 'UTC')::date,"
 	                       " sum(x.value) / count(*), max(x.value), count(*) FROM capplan.samples x"
 	                       " WHERE x.series_id IN (SELECT series_id FROM capplan.assessments"
-	                       " WHERE run_id = $1::bigint) AND x.ts > $2::timestamptz - interval '365 days'"
+	                       " WHERE run_id = $1::bigint) AND x.ts >= date_trunc('day', $2::timestamptz"
+	                       " - interval '365 days', 'UTC') + interval '1 day'"
 	                       " AND x.ts <= $2::timestamptz AND x.value < 'Infinity' AND x.value > '-Infinity'"
 	                       " GROUP BY 2, 3", 2, params, PGRES_COMMAND_OK, err);
 	if (!res)

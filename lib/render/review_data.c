@@ -381,11 +381,15 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 	" f.lo95, f.hi95 FROM capplan.forecast_days f WHERE f.run_id = $1::bigint" \
 	" ORDER BY f.series_id, f.method, f.day"
 
-/* For a run that stored none, aggregated here: $1 series ids, $2 as of (ms): the year of history. */
+/*
+ * For a run that stored none, aggregated here as the run would have stored
+ * them: $1 series ids, $2 as of (ms): the year of history from its first whole day.
+ */
 #define HISTORY_DAYS_SQL \
 	"SELECT x.series_id::bigint, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
 	" FROM capplan.samples x WHERE x.series_id = ANY ($1::integer[])" \
-	" AND x.ts > " AT_MS("$2::bigint") " - interval '365 days' AND x.ts <= " AT_MS("$2::bigint") \
+	" AND x.ts >= date_trunc('day', " AT_MS("$2::bigint") " - interval '365 days', 'UTC')" \
+	" + interval '1 day' AND x.ts <= " AT_MS("$2::bigint") \
 	" AND " REAL("x.value") " GROUP BY 1, 2 ORDER BY 1, 2"
 
 /* $1 run, $2 series ids, $3 their methods: each series' chosen forecast. */

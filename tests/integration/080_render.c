@@ -566,8 +566,9 @@ check_days_read(struct it_db *db, const char *what)
 		             "SELECT (extract(epoch FROM date_trunc('day', x.ts, 'UTC')) * 1000)::bigint,"
 		             " avg(x.value), max(x.value) FROM capplan.samples x JOIN capplan.series s"
 		             " ON s.id = x.series_id WHERE s.labels = $1::jsonb AND s.metric = $2"
-		             " AND x.ts > (SELECT as_of FROM capplan.model_runs WHERE id = $3::bigint)"
-		             " - interval '365 days' AND x.ts <= (SELECT as_of FROM capplan.model_runs"
+		             " AND x.ts >= date_trunc('day', (SELECT as_of FROM capplan.model_runs"
+		             " WHERE id = $3::bigint) - interval '364 days', 'UTC')"
+		             " AND x.ts <= (SELECT as_of FROM capplan.model_runs"
 		             " WHERE id = $3::bigint) AND NOT (x.value = 'NaN' OR x.value IN ('Infinity',"
 		             " '-Infinity')) GROUP BY 1 ORDER BY 1",
 		             params, it->history, it->nhistory, false, &c);
