@@ -831,6 +831,7 @@ item_chart(struct packet *pk, const struct capplan_render_item *it, double x, do
 	static const int64_t windows[3] = { 30, 90, 365 }, extend[3] = { 15, 30, 60 };
 	const struct capplan_day *forecast = it->forecast;
 	size_t nforecast = it->nforecast;
+	int64_t as_of_day;
 
 	slopes[0] = slopes[1] = slopes[2] = NAN;
 	f.t0 = it->nhistory ? it->history[0].ts : d->as_of_ms - 365 * DAY_MS;
@@ -900,10 +901,12 @@ item_chart(struct packet *pk, const struct capplan_render_item *it, double x, do
 
 	/*
 	 * The forecast's bands, then the lines.  The forecast is drawn from the
-	 * day after the history's last: the day of as_of holds only its last
-	 * hours of forecast, whose mean of a daily cycle is no day's mean.
+	 * day after as_of's: that day holds only the forecast's first hours,
+	 * whose mean of a daily cycle is no day's mean (the history leaves out
+	 * the day's first hours likewise when they are not the whole day).
 	 */
-	while (nforecast && it->nhistory && forecast->ts <= it->history[it->nhistory - 1].ts) {
+	as_of_day = d->as_of_ms - ((d->as_of_ms % DAY_MS) + DAY_MS) % DAY_MS;
+	while (nforecast && forecast->ts <= as_of_day) {
 		forecast++;
 		nforecast--;
 	}

@@ -383,21 +383,33 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
 
 /*
  * For a run that stored none, aggregated here as the run would have stored
- * them: $1 series ids, $2 as of (ms): the year of history from its first whole day.
+ * them (review_store.c): $1 series ids, $2 as of (ms): the year of history
+ * from its first whole day, partial days at either end left out.
  */
 #define HISTORY_DAYS_SQL \
-	"SELECT x.series_id::bigint, " DAY("x.ts") ", " MEAN("x.value") ", max(x.value), " NO_BOUNDS \
+	"SELECT e.series_id, e.day, e.mean, e.max, " NO_BOUNDS " FROM" \
+	" (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last," \
+	" max(d.samples) OVER s AS whole FROM" \
+	" (SELECT x.series_id::bigint AS series_id, " DAY("x.ts") " AS day, " MEAN("x.value") " AS mean," \
+	" max(x.value) AS max, count(*) AS samples" \
 	" FROM capplan.samples x WHERE x.series_id = ANY ($1::integer[])" \
 	" AND x.ts >= date_trunc('day', " AT_MS("$2::bigint") " - interval '365 days', 'UTC')" \
 	" + interval '1 day' AND x.ts <= " AT_MS("$2::bigint") \
-	" AND " REAL("x.value") " GROUP BY 1, 2 ORDER BY 1, 2"
+	" AND " REAL("x.value") " GROUP BY 1, 2) d WINDOW s AS (PARTITION BY d.series_id)) e" \
+	" WHERE (e.day <> e.first AND e.day <> e.last) OR e.samples >= 0.9 * e.whole ORDER BY 1, 2"
 
 /* $1 run, $2 series ids, $3 their methods: each series' chosen forecast. */
 #define FORECAST_DAYS_SQL \
-	"SELECT f.series_id::bigint, " DAY("f.ts") ", " MEAN("f.yhat") ", max(f.yhat), min(f.lo80)," \
-	" max(f.hi80), min(f.lo95), max(f.hi95) FROM capplan.forecast_points f" \
+	"SELECT e.series_id, e.day, e.mean, e.max, e.lo80, e.hi80, e.lo95, e.hi95 FROM" \
+	" (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last," \
+	" max(d.points) OVER s AS whole FROM" \
+	" (SELECT f.series_id::bigint AS series_id, " DAY("f.ts") " AS day, " MEAN("f.yhat") " AS mean," \
+	" max(f.yhat) AS max, min(f.lo80) AS lo80, max(f.hi80) AS hi80, min(f.lo95) AS lo95," \
+	" max(f.hi95) AS hi95, count(*) AS points FROM capplan.forecast_points f" \
 	" WHERE f.run_id = $1::bigint AND (f.series_id, f.method) IN" \
-	" (SELECT * FROM unnest($2::integer[], $3::text[])) GROUP BY 1, 2 ORDER BY 1, 2"
+	" (SELECT * FROM unnest($2::integer[], $3::text[])) GROUP BY 1, 2) d" \
+	" WINDOW s AS (PARTITION BY d.series_id)) e" \
+	" WHERE (e.day <> e.first AND e.day <> e.last) OR e.points >= 0.9 * e.whole ORDER BY 1, 2"
 
 /*
  * Whether the run stored its days (runs made since sql/006_review_days.sql):
