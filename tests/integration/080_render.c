@@ -369,12 +369,34 @@ total_row(int ch, void *data)
 	t->in_total = 0;
 }
 
+/*
+ * The workbook's total row (cost now, this quarter, the next) against the
+ * database's sums times factor (1: the run's prices; 2: each price doubled).
+ */
+static void
+check_cost_totals(struct it_db *db, const double cost[3], double factor)
+{
+	static const char *const column[3] = { "cost_quarter_current", "cost_quarter1", "cost_quarter2" };
+
+	for (int k = 0; k < 3; k++) {
+		char sql[256], *db_total;
+		double v;
+
+		snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM capplan.latest_assessment", column[k]);
+		db_total = it_scalar(db->conn, sql, 0, NULL);
+		IT_REQUIRE(db_total != NULL, "%s", sql);
+		v = factor * strtod(db_total, NULL);
+		IT_CHECK(v > 0 && fabs(cost[k] - v) <= 1e-9 * v, "%s: the workbook's total %.2f, %g times the"
+		         " database's %s", column[k], cost[k], factor, db_total);
+		free(db_total);
+	}
+}
+
 static void
 test_workbook(void)
 {
 	struct it_db *db = seeded();
 	char cmd[4 * IT_PATH_MAX], dir[IT_PATH_MAX], path[IT_PATH_MAX];
-	const char *want[3] = { "cost_quarter_current", "cost_quarter1", "cost_quarter2" };
 	struct totals t = { 0, 0, { 0, 0, 0 }, 0 };
 	struct csv_parser p;
 	char *text, *out;
@@ -413,18 +435,7 @@ test_workbook(void)
 	csv_free(&p);
 	free(text);
 	IT_REQUIRE(t.found == 3, "the total row's three costs: %d", t.found);
-	for (int k = 0; k < 3; k++) {
-		char sql[256], *db_total;
-		double v;
-
-		snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM capplan.latest_assessment", want[k]);
-		db_total = it_scalar(db->conn, sql, 0, NULL);
-		IT_REQUIRE(db_total != NULL, "%s", sql);
-		v = strtod(db_total, NULL);
-		IT_CHECK(v > 0 && fabs(t.cost[k] - v) <= 1e-9 * v, "%s: the workbook's total %.2f, the database's %s",
-		         want[k], t.cost[k], db_total);
-		free(db_total);
-	}
+	check_cost_totals(db, t.cost, 1);
 }
 
 /*
@@ -438,7 +449,6 @@ test_repriced(void)
 {
 	struct it_db *db = seeded();
 	const char *plan = it_tmp_path(".yml"), *bad = it_tmp_path(".yml");
-	const char *want[3] = { "cost_quarter_current", "cost_quarter1", "cost_quarter2" };
 	char cmd[4 * IT_PATH_MAX], dir[IT_PATH_MAX], path[IT_PATH_MAX];
 	double cost[3];
 	struct it_run r;
@@ -466,18 +476,7 @@ test_repriced(void)
 	IT_REQUIRE(out != NULL && it_starts_with(out, "ok "), "openpyxl: %s", out ? out : "failed");
 	IT_REQUIRE(sscanf(out + 3, "%lf %lf %lf", &cost[0], &cost[1], &cost[2]) == 3, "%s", out);
 	free(out);
-	for (int k = 0; k < 3; k++) {
-		char sql[256], *db_total;
-		double v;
-
-		snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM capplan.latest_assessment", want[k]);
-		db_total = it_scalar(db->conn, sql, 0, NULL);
-		IT_REQUIRE(db_total != NULL, "%s", sql);
-		v = 2 * strtod(db_total, NULL);
-		IT_CHECK(v > 0 && fabs(cost[k] - v) <= 1e-9 * v, "%s: the workbook's total %.2f, twice the"
-		         " database's %s", want[k], cost[k], db_total);
-		free(db_total);
-	}
+	check_cost_totals(db, cost, 2);
 	snprintf(path, sizeof(path), "%s/capacity-review.pdf", dir);
 	snprintf(cmd, sizeof(cmd), "pdftotext '%s' - | tr '\\n' ' '", path);
 	out = capture(cmd);
