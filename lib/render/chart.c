@@ -913,8 +913,8 @@ struct trace {
 	size_t n;
 };
 
-/* false: no memory, and the caller draws every point (trace_add does). */
-static bool
+/* Without memory for it, trace_add draws every point as it comes. */
+static void
 trace_init(struct trace *tr, size_t cap)
 {
 	size_t each = sizeof(struct capplan_point) + sizeof(bool) + sizeof(size_t);
@@ -925,7 +925,6 @@ trace_init(struct trace *tr, size_t cap)
 	tr->stack = room ? (size_t *)(room + cap * sizeof(struct capplan_point)) : NULL;
 	tr->keep = room ? (bool *)(room + cap * (sizeof(struct capplan_point) + sizeof(size_t)))
 	                : NULL;
-	return room != NULL;
 }
 
 static void
