@@ -506,12 +506,8 @@ done:
  * The days the packet charts (sql/006_review_days.sql), for every series the
  * run assessed: aggregated here, once, in the run's transaction, so that
  * rendering reads a few rows per series rather than a year of samples.  The
- * year starts on a whole UTC day, and a first or last day with fewer than
- * nine tenths of the samples of the series' fullest day is left out: the day
- * of as_of holds only its first hours, and a series may begin mid-day.  The
- * mean of part of a daily cycle is no day's mean, and would chart as a dip or
- * a peak.  The forecast's last day likewise, when the horizon ends early in
- * it.  (review_data.c aggregates runs made before these tables the same way.)
+ * year starts on a whole UTC day, and only whole days are kept at either end
+ * of the history and of the forecast (CAPPLAN_WHOLE_DAYS_SQL).
  */
 static int
 store_days(struct capplan_db *db, const char *run_id, int64_t as_of_ms, struct capplan_error *err)
@@ -522,38 +518,32 @@ store_days(struct capplan_db *db, const char *run_id, int64_t as_of_ms, struct c
 
 	/* PostgreSQL holds NaN above every number: the two comparisons leave it and the infinities out */
 	res = capplan_db_query(db, "store the days of history",
-	                       "INSERT INTO capplan.history_days (run_id, series_id, day, mean, max, samples)"
-	                       " SELECT $1::bigint, e.series_id, e.day, e.mean, e.max, e.samples FROM"
-	                       " (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last,"
-	                       " max(d.samples) OVER s AS whole FROM"
-	                       " (SELECT x.series_id, (x.ts AT TIME ZONE 'UTC')::date AS day,"
-	                       " sum(x.value) / count(*) AS mean, max(x.value) AS max, count(*) AS samples"
+	                       "INSERT INTO capplan.history_days (run_id, series_id, day, mean, max, samples) "
+	                       CAPPLAN_WHOLE_DAYS_SQL("$1::bigint, e.series_id, e.day, e.mean, e.max, e.n",
+	                       "SELECT x.series_id, (x.ts AT TIME ZONE 'UTC')::date AS day,"
+	                       " sum(x.value) / count(*) AS mean, max(x.value) AS max, count(*) AS n"
 	                       " FROM capplan.samples x"
 	                       " WHERE x.series_id IN (SELECT series_id FROM capplan.assessments"
 	                       " WHERE run_id = $1::bigint) AND x.ts >= date_trunc('day', $2::timestamptz"
 	                       " - interval '365 days', 'UTC') + interval '1 day'"
 	                       " AND x.ts <= $2::timestamptz AND x.value < 'Infinity' AND x.value > '-Infinity'"
-	                       " GROUP BY 1, 2) d WINDOW s AS (PARTITION BY d.series_id)) e"
-	                       " WHERE (e.day <> e.first AND e.day <> e.last) OR e.samples >= 0.9 * e.whole",
+	                       " GROUP BY 1, 2", "d.series_id"),
 	                       2, params, PGRES_COMMAND_OK, err);
 	if (!res)
 		return -1;
 	PQclear(res);
 	res = capplan_db_query(db, "store the days of the forecasts",
 	                       "INSERT INTO capplan.forecast_days (run_id, series_id, method, day, yhat_mean,"
-	                       " yhat_max, lo80, hi80, lo95, hi95)"
-	                       " SELECT e.run_id, e.series_id, e.method, e.day, e.mean, e.max, e.lo80, e.hi80,"
-	                       " e.lo95, e.hi95 FROM"
-	                       " (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last,"
-	                       " max(d.points) OVER s AS whole FROM"
-	                       " (SELECT f.run_id, f.series_id, f.method, (f.ts AT TIME ZONE 'UTC')::date AS day,"
+	                       " yhat_max, lo80, hi80, lo95, hi95) "
+	                       CAPPLAN_WHOLE_DAYS_SQL("e.run_id, e.series_id, e.method, e.day, e.mean, e.max,"
+	                       " e.lo80, e.hi80, e.lo95, e.hi95",
+	                       "SELECT f.run_id, f.series_id, f.method, (f.ts AT TIME ZONE 'UTC')::date AS day,"
 	                       " sum(f.yhat) / count(*) AS mean, max(f.yhat) AS max, min(f.lo80) AS lo80,"
 	                       " max(f.hi80) AS hi80, min(f.lo95) AS lo95, max(f.hi95) AS hi95,"
-	                       " count(*) AS points FROM capplan.forecast_points f"
+	                       " count(*) AS n FROM capplan.forecast_points f"
 	                       " WHERE f.run_id = $1::bigint AND (f.series_id, f.method) IN"
 	                       " (SELECT series_id, method FROM capplan.assessments WHERE run_id = $1::bigint)"
-	                       " GROUP BY 1, 2, 3, 4) d WINDOW s AS (PARTITION BY d.series_id, d.method)) e"
-	                       " WHERE (e.day <> e.first AND e.day <> e.last) OR e.points >= 0.9 * e.whole",
+	                       " GROUP BY 1, 2, 3, 4", "d.series_id, d.method"),
 	                       1, params, PGRES_COMMAND_OK, err);
 	if (!res)
 		return -1;

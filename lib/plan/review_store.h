@@ -24,6 +24,21 @@
 #include "plan/config.h"
 #include "util/error.h"
 
+/*
+ * The days a packet charts are whole days.  Of the per-day rows of the query
+ * `days` (columns day and n, the day's count of samples or points, among
+ * others), partitioned by `by`, a first or last day with fewer than nine
+ * tenths of its partition's fullest day is left out: the day that as_of or
+ * the window cuts, or that a series began in.  The mean of part of a daily
+ * cycle is no day's mean, and would chart as a dip or a peak.  Selects `cols`
+ * of the rows kept (alias e).  The run stores its days with it, and render
+ * aggregates runs made before those tables with it too.
+ */
+#define CAPPLAN_WHOLE_DAYS_SQL(cols, days, by) \
+	"SELECT " cols " FROM (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last," \
+	" max(d.n) OVER s AS whole FROM (" days ") d WINDOW s AS (PARTITION BY " by ")) e" \
+	" WHERE (e.day <> e.first AND e.day <> e.last) OR e.n >= 0.9 * e.whole"
+
 struct capplan_review_summary {
 	size_t assessed;                   /* rows written */
 	size_t unknown;                    /* of them with level 'unknown' */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/review_store.h"
 #include "util/timeutil.h"
 
 #define DAY_MS INT64_C(86400000)
@@ -387,29 +388,22 @@ read_days(struct capplan_db *db, const char *purpose, const char *sql, int npara
  * from its first whole day, partial days at either end left out.
  */
 #define HISTORY_DAYS_SQL \
-	"SELECT e.series_id, e.day, e.mean, e.max, " NO_BOUNDS " FROM" \
-	" (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last," \
-	" max(d.samples) OVER s AS whole FROM" \
-	" (SELECT x.series_id::bigint AS series_id, " DAY("x.ts") " AS day, " MEAN("x.value") " AS mean," \
-	" max(x.value) AS max, count(*) AS samples" \
+	CAPPLAN_WHOLE_DAYS_SQL("e.series_id, e.day, e.mean, e.max, " NO_BOUNDS, \
+	"SELECT x.series_id::bigint AS series_id, " DAY("x.ts") " AS day, " MEAN("x.value") " AS mean," \
+	" max(x.value) AS max, count(*) AS n" \
 	" FROM capplan.samples x WHERE x.series_id = ANY ($1::integer[])" \
 	" AND x.ts >= date_trunc('day', " AT_MS("$2::bigint") " - interval '365 days', 'UTC')" \
 	" + interval '1 day' AND x.ts <= " AT_MS("$2::bigint") \
-	" AND " REAL("x.value") " GROUP BY 1, 2) d WINDOW s AS (PARTITION BY d.series_id)) e" \
-	" WHERE (e.day <> e.first AND e.day <> e.last) OR e.samples >= 0.9 * e.whole ORDER BY 1, 2"
+	" AND " REAL("x.value") " GROUP BY 1, 2", "d.series_id") " ORDER BY 1, 2"
 
 /* $1 run, $2 series ids, $3 their methods: each series' chosen forecast. */
 #define FORECAST_DAYS_SQL \
-	"SELECT e.series_id, e.day, e.mean, e.max, e.lo80, e.hi80, e.lo95, e.hi95 FROM" \
-	" (SELECT d.*, min(d.day) OVER s AS first, max(d.day) OVER s AS last," \
-	" max(d.points) OVER s AS whole FROM" \
-	" (SELECT f.series_id::bigint AS series_id, " DAY("f.ts") " AS day, " MEAN("f.yhat") " AS mean," \
+	CAPPLAN_WHOLE_DAYS_SQL("e.series_id, e.day, e.mean, e.max, e.lo80, e.hi80, e.lo95, e.hi95", \
+	"SELECT f.series_id::bigint AS series_id, " DAY("f.ts") " AS day, " MEAN("f.yhat") " AS mean," \
 	" max(f.yhat) AS max, min(f.lo80) AS lo80, max(f.hi80) AS hi80, min(f.lo95) AS lo95," \
-	" max(f.hi95) AS hi95, count(*) AS points FROM capplan.forecast_points f" \
+	" max(f.hi95) AS hi95, count(*) AS n FROM capplan.forecast_points f" \
 	" WHERE f.run_id = $1::bigint AND (f.series_id, f.method) IN" \
-	" (SELECT * FROM unnest($2::integer[], $3::text[])) GROUP BY 1, 2) d" \
-	" WINDOW s AS (PARTITION BY d.series_id)) e" \
-	" WHERE (e.day <> e.first AND e.day <> e.last) OR e.points >= 0.9 * e.whole ORDER BY 1, 2"
+	" (SELECT * FROM unnest($2::integer[], $3::text[])) GROUP BY 1, 2", "d.series_id") " ORDER BY 1, 2"
 
 /*
  * Whether the run stored its days (runs made since sql/006_review_days.sql):
